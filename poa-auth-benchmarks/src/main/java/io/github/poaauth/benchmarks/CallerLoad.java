@@ -1,0 +1,192 @@
+package io.github.poaauth.benchmarks;
+
+import io.github.poaauth.client.AccessToken;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * N threads calling a token source as request threads would, each recording the latency of
+ * every call, until told to stop or until they have seen a given number of new tokens.
+ *
+ * <p>A caller's loop allocates nothing of its own (its histogram is sized up front), so what it
+ * measures is the source and the machine. Only when a thread sees a token object it did not see
+ * on its previous call does it touch shared state, to count distinct tokens.
+ */
+final class CallerLoad {
+  /** Latencies above this are recorded as this; a call that long is a failed run anyway. */
+  static final long MAX_RECORDED_NANOS = TimeUnit.MINUTES.toNanos(2);
+  private static final long MS = 1_000_000L;
+
+  private final Supplier<AccessToken> source;
+  private final long pauseNanos;
+  private final List<Caller> callers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final CountDownLatch start = new CountDownLatch(1);
+  /** Tokens seen by any caller, by value; the ones known before the run are put in first. */
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger newTokens = new AtomicInteger();
+  private final CountDownLatch enoughNewTokens;
+  /** Read by every caller on every loop; written once, by {@link #stop()}. */
+  private volatile boolean stopped;
+  private long startedNanos;
+  private long elapsedNanos;
+
+  /**
+   * @param pauseNanos parked between calls by each thread; 0 for back-to-back calls
+   * @param known tokens issued before the run, not counted as new
+   * @param newTokensWanted {@link #awaitNewTokens} returns once callers have seen this many
+   *     tokens not in {@code known}
+   */
+  CallerLoad(Supplier<AccessToken> source, int threads, long pauseNanos, Set<String> known,
+      int newTokensWanted) {
+    this.source = source;
+    this.pauseNanos = pauseNanos;
+    this.seen.addAll(known);
+    this.enoughNewTokens = new CountDownLatch(Math.max(newTokensWanted, 0));
+    for (int i = 0; i < threads; i++) {
+      Caller caller = new Caller();
+      Thread thread = new Thread(caller, "caller-" + i);
+      thread.setDaemon(true);
+      callers.add(caller);
+      this.threads.add(thread);
+    }
+  }
+
+  void start() {
+    threads.forEach(Thread::start);
+    startedNanos = System.nanoTime();
+    start.countDown();
+  }
+
+  /** @return whether enough new tokens were seen before the timeout */
+  boolean awaitNewTokens(long timeoutMillis) throws InterruptedException {
+    return enoughNewTokens.await(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops every caller and waits for them; the results are complete afterwards. */
+  void stop() throws InterruptedException {
+    stopped = true;
+    elapsedNanos = System.nanoTime() - startedNanos;
+    for (Thread thread : threads) {
+      thread.join();
+    }
+  }
+
+  int newTokensSeen() {
+    return newTokens.get();
+  }
+
+  long elapsedMillis() {
+    return elapsedNanos / MS;
+  }
+
+  /** The callers' results merged; call after {@link #stop()}. */
+  Totals totals() {
+    Histogram all = new Histogram(MAX_RECORDED_NANOS, 3);
+    Totals t = new Totals();
+    for (Caller c : callers) {
+      all.add(c.histogram);
+      t.calls += c.calls;
+      t.over1ms += c.over1ms;
+      t.over10ms += c.over10ms;
+      t.over100ms += c.over100ms;
+      t.pastExpiry += c.pastExpiry;
+      t.errors += c.errors;
+      t.maxNanos = Math.max(t.maxNanos, c.maxNanos);
+    }
+    t.histogram = all;
+    return t;
+  }
+
+  /** Merged results of all callers. */
+  static final class Totals {
+    Histogram histogram;
+    long calls;
+    long over1ms;
+    long over10ms;
+    long over100ms;
+    long pastExpiry;
+    long errors;
+    long maxNanos;
+  }
+
+  private void onTokenChanged(AccessToken token) {
+    if (seen.add(token.value())) {
+      newTokens.incrementAndGet();
+      enoughNewTokens.countDown();
+    }
+  }
+
+  /** One request thread. Its fields are read by the harness only after the thread has ended. */
+  private final class Caller implements Runnable {
+    final Histogram histogram = new Histogram(MAX_RECORDED_NANOS, 3);
+    long calls;
+    long over1ms;
+    long over10ms;
+    long over100ms;
+    long pastExpiry;
+    long errors;
+    long maxNanos;
+
+    @Override
+    public void run() {
+      try {
+        start.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      AccessToken previous = null;
+      while (!stopped) {
+        long t0 = System.nanoTime();
+        AccessToken token;
+        try {
+          token = source.get();
+        } catch (RuntimeException e) {
+          errors++;
+          pause();
+          continue;
+        }
+        long latency = System.nanoTime() - t0;
+        // The same clock the provider decides expiry by, read once the call has returned.
+        long returnedAtMillis = System.currentTimeMillis();
+        calls++;
+        histogram.recordValue(Math.min(latency, MAX_RECORDED_NANOS));
+        if (latency > maxNanos) {
+          maxNanos = latency;
+        }
+        if (latency > MS) {
+          over1ms++;
+          if (latency > 10 * MS) {
+            over10ms++;
+            if (latency > 100 * MS) {
+              over100ms++;
+            }
+          }
+        }
+        if (returnedAtMillis >= token.expiresAt().toEpochMilli()) {
+          pastExpiry++;
+        }
+        if (token != previous) {
+          previous = token;
+          onTokenChanged(token);
+        }
+        pause();
+      }
+    }
+
+    private void pause() {
+      if (pauseNanos > 0) {
+        LockSupport.parkNanos(pauseNanos);
+      }
+    }
+  }
+}
