@@ -99,8 +99,10 @@ public final class JmhReport {
     out.append("| benchmark | threads | ns/op (mean ± 99.9% CI) | ns/op (median of iterations) "
         + "| B/op |\n|---|---:|---:|---:|---:|\n");
     for (Result r : results) {
-      out.append(String.format(Locale.ROOT, "| %s | %d | %.2f ± %.2f | %.2f | %s |%n",
-          NAMES.getOrDefault(r.method(), r.method()), r.threads(), r.score(), r.error(),
+      String error = Double.isNaN(r.error()) ? "n/a"
+          : String.format(Locale.ROOT, "%.2f", r.error());
+      out.append(String.format(Locale.ROOT, "| %s | %d | %.2f ± %s | %.2f | %s |%n",
+          NAMES.getOrDefault(r.method(), r.method()), r.threads(), r.score(), error,
           r.median(), bytes(r.bytesPerOp())));
     }
     out.append("\nRatios (medians; lower is faster):\n\n");

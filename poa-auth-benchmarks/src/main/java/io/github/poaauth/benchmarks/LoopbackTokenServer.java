@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LoopbackTokenServer implements TokenServer {
   static final String TOKEN_PATH = "/v2/auth/cybrillarta/token";
+  /**
+   * Token values are JWT-sized, as POA's Keycloak tokens are: what is done with the value per
+   * request (Feign scans a header value for template expressions) grows with its length.
+   */
+  static final int TOKEN_LENGTH = 1024;
+  private static final String FILLER = filler(TOKEN_LENGTH);
 
   private final HttpServer server;
   private final ExecutorService pool;
@@ -86,7 +93,9 @@ final class LoopbackTokenServer implements TokenServer {
           return;
         }
       }
-      byte[] body = ("{\"access_token\":\"loopback-token-" + n + "\",\"expires_in\":"
+      String token = n + "." + FILLER;
+      token = token.substring(0, TOKEN_LENGTH);
+      byte[] body = ("{\"access_token\":\"" + token + "\",\"expires_in\":"
           + lifetimeSeconds + ",\"refresh_expires_in\":0,\"token_type\":\"Bearer\","
           + "\"not-before-policy\":0,\"scope\":\"partner\"}").getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -99,6 +108,17 @@ final class LoopbackTokenServer implements TokenServer {
       exchange.close();
       inFlight.decrementAndGet();
     }
+  }
+
+  /** Base64url characters, the same on every run. */
+  private static String filler(int length) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    Random random = new Random(42);
+    StringBuilder b = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return b.toString();
   }
 
   @Override
