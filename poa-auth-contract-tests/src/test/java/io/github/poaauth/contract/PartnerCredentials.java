@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <p>{@code SENT_*} values are what the tests make the real clients send, shaped like real
  * credentials. The matchers accept them, and Pact must never write them anywhere:
- * {@code PactFilesHoldNoSecretsIT} scans every pact file for {@link #SECRETS_SENT}.
+ * {@code PactFilesHoldNoSecretsIT} scans every pact file for {@link #VALUES_SENT}.
  */
 final class PartnerCredentials {
 
@@ -28,8 +28,9 @@ final class PartnerCredentials {
   static final String SENT_WRONG_CLIENT_SECRET = "Hn8Wq2Lk5Tz9Rc3Xv7Bm1Pd6Fs4Gj0Ya";
   static final String SENT_UNKNOWN_CLIENT_ID = "amc-advisor-unregistered-0042";
 
-  /** Every secret a test sends: none of them may appear in a pact file. */
-  static final List<String> SECRETS_SENT = List.of(SENT_CLIENT_SECRET, SENT_WRONG_CLIENT_SECRET);
+  /** Every credential value a test sends, secrets and ids: none of them may appear in a pact file. */
+  static final List<String> VALUES_SENT = List.of(
+      SENT_CLIENT_SECRET, SENT_WRONG_CLIENT_SECRET, SENT_CLIENT_ID, SENT_UNKNOWN_CLIENT_ID);
 
   private PartnerCredentials() {}
 }
