@@ -31,7 +31,13 @@ import feign.jackson.JacksonEncoder;
 import io.github.poaauth.api.TokenApi;
 import io.github.poaauth.api.model.OAuthError;
 import io.github.poaauth.api.model.TokenResponse;
+import io.github.poaauth.client.AccessToken;
+import io.github.poaauth.client.CredentialsRejectedException;
+import io.github.poaauth.client.PoaTokenProvider;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -143,6 +149,74 @@ class PoaTokenEndpointPactTest {
         .stringMatcher("client_id", CREDENTIAL_PATTERN, exampleClientId)
         .stringMatcher("client_secret", CREDENTIAL_PATTERN, exampleClientSecret)
         .stringValue("grant_type", GRANT_TYPE);
+  }
+
+  // ---------------------------------------------------------------- PoaTokenProvider
+
+  /** The provider reads the clock when it sends the request: expiry is counted from there. */
+  private static final Instant SENT_AT = Instant.parse("2026-03-02T09:15:00Z");
+
+  @Test
+  @PactTestFor(pactMethod = "registeredPartnerGetsToken")
+  void provider_registeredPartner_handsOutTheTokenAndCachesIt(MockServer mockServer) {
+    try (PoaTokenProvider tokens = provider(mockServer, SENT_CLIENT_ID, SENT_CLIENT_SECRET)) {
+      AccessToken token = tokens.token();
+
+      assertThat(token.value()).isEqualTo(EXAMPLE_ACCESS_TOKEN);
+      assertThat(token.tokenType()).isEqualToIgnoringCase("bearer");
+      assertThat(token.scope()).contains("partner");
+      assertThat(token.expiresAt()).isEqualTo(SENT_AT.plusSeconds(1800));
+      assertThat(token.authorizationHeader()).isEqualTo("Bearer " + EXAMPLE_ACCESS_TOKEN);
+      assertThat(tokens.token()).as("second call is served from the cache").isSameAs(token);
+    }
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "registeredPartnerGetsToken")
+  void provider_registeredPartner_tokenAsyncCompletesWithTheToken(MockServer mockServer) {
+    try (PoaTokenProvider tokens = provider(mockServer, SENT_CLIENT_ID, SENT_CLIENT_SECRET)) {
+      AccessToken token = tokens.tokenAsync().join();
+
+      assertThat(token.value()).isEqualTo(EXAMPLE_ACCESS_TOKEN);
+      assertThat(token.expiresAt()).isEqualTo(SENT_AT.plusSeconds(1800));
+    }
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "wrongSecretIsRejected")
+  void provider_wrongSecret_throwsCredentialsRejectedWithTheOAuthCode(MockServer mockServer) {
+    try (PoaTokenProvider tokens = provider(mockServer, SENT_CLIENT_ID, SENT_WRONG_CLIENT_SECRET)) {
+      CredentialsRejectedException rejected =
+          catchThrowableOfType(CredentialsRejectedException.class, tokens::token);
+
+      assertThat(rejected.httpStatus()).isEqualTo(401);
+      assertThat(rejected.errorCode()).hasValueSatisfying(
+          code -> assertThat(code).isIn("unauthorized_client", "invalid_client"));
+      assertThat(rejected).hasMessageNotContaining(SENT_WRONG_CLIENT_SECRET);
+    }
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "unknownClientIsRejected")
+  void provider_unknownClient_throwsCredentialsRejectedInvalidClient(MockServer mockServer) {
+    try (PoaTokenProvider tokens = provider(mockServer, SENT_UNKNOWN_CLIENT_ID, SENT_CLIENT_SECRET)) {
+      CredentialsRejectedException rejected =
+          catchThrowableOfType(CredentialsRejectedException.class, tokens::token);
+
+      assertThat(rejected.httpStatus()).isEqualTo(401);
+      assertThat(rejected.errorCode()).contains("invalid_client");
+      assertThat(rejected).hasMessageNotContaining(SENT_CLIENT_SECRET);
+    }
+  }
+
+  /** The provider as a partner builds it, defaults and all, with a fixed clock. */
+  private static PoaTokenProvider provider(MockServer mockServer, String clientId, String clientSecret) {
+    return PoaTokenProvider.builder()
+        .baseUrl(mockServer.getUrl())
+        .clientId(clientId)
+        .clientSecret(clientSecret)
+        .clock(Clock.fixed(SENT_AT, ZoneOffset.UTC))
+        .build();
   }
 
   // ---------------------------------------------------------------- generated Feign interface
