@@ -282,6 +282,9 @@ public final class PoaTokenProvider implements AutoCloseable {
       return;
     }
     closed = true;
+    // Dropping the token sends every later call to the slow path, which checks `closed`: the
+    // hot path needs no check of its own.
+    cache.set(null);
     CompletableFuture<Cached> pending = inFlight.get();
     if (pending != null) {
       pending.completeExceptionally(
@@ -401,6 +404,9 @@ public final class PoaTokenProvider implements AutoCloseable {
     try {
       AccessToken token = guardedFetch.get();
       Cached fresh = new Cached(token, settings.refreshAhead(), settings.expirySkew());
+      if (closed) {
+        throw new TokenEndpointUnavailableException("PoaTokenProvider was closed", null);
+      }
       cache.set(fresh);
       rejection = null;
       failuresInARow = 0;
