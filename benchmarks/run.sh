@@ -179,11 +179,16 @@ Every provider row starts with one untimed \`token()\` (the cold fetch), then th
 until they have seen the wanted number of new tokens; at that moment no refresh is due, so the
 server's count is final. *Server requests / refreshes* compares the token requests the endpoint
 received with the new tokens callers saw; *past expiry* counts calls whose token's
-\`expiresAt()\` was at or before the caller's clock right after \`token()\` returned. The floor
+\`expiresAt()\` was at or before the caller's clock right after \`token()\` returned. The
+provider hands a token out only while it has at least the expiry skew to live, so a past-expiry
+call that took longer than the skew can be a caller descheduled between the provider's check and
+its own clock read; the bracketed count is those that took less, which only a provider fault
+could explain. The floor
 row is a cached volatile read under the same threads and pacing, for as long as the
 refresh-ahead row: what this machine's scheduler alone does to caller latency. The targets
 apply to the paced mode; with 64 threads on $(nproc) cores the unpaced mode mostly measures the
-scheduler. Endpoint: the benchmarks module's loopback JDK HttpServer (\`LoopbackTokenServer\`),
+scheduler; its 64 runnable threads also raise the load average recorded after the harness.
+Endpoint: the benchmarks module's loopback JDK HttpServer (\`LoopbackTokenServer\`),
 which adds the latency before answering.
 
 EOF

@@ -1,6 +1,7 @@
 package io.github.poaauth.benchmarks;
 
 import io.github.poaauth.client.AccessToken;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +28,7 @@ final class CallerLoad {
 
   private final Supplier<AccessToken> source;
   private final long pauseNanos;
+  private final long skewNanos;
   private final List<Caller> callers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final CountDownLatch start = new CountDownLatch(1);
@@ -41,14 +43,18 @@ final class CallerLoad {
 
   /**
    * @param pauseNanos parked between calls by each thread; 0 for back-to-back calls
+   * @param skew the source's expiry skew: it hands a token out only while it has at least this
+   *     long to live, so a call that returns a token already past expiry yet took less than
+   *     this cannot be explained by the caller having been descheduled
    * @param known tokens issued before the run, not counted as new
    * @param newTokensWanted {@link #awaitNewTokens} returns once callers have seen this many
    *     tokens not in {@code known}
    */
-  CallerLoad(Supplier<AccessToken> source, int threads, long pauseNanos, Set<String> known,
-      int newTokensWanted) {
+  CallerLoad(Supplier<AccessToken> source, int threads, long pauseNanos, Duration skew,
+      Set<String> known, int newTokensWanted) {
     this.source = source;
     this.pauseNanos = pauseNanos;
+    this.skewNanos = skew.toNanos();
     this.seen.addAll(known);
     this.enoughNewTokens = new CountDownLatch(Math.max(newTokensWanted, 0));
     for (int i = 0; i < threads; i++) {
@@ -99,6 +105,7 @@ final class CallerLoad {
       t.over10ms += c.over10ms;
       t.over100ms += c.over100ms;
       t.pastExpiry += c.pastExpiry;
+      t.pastExpiryInShortCalls += c.pastExpiryInShortCalls;
       t.errors += c.errors;
       t.maxNanos = Math.max(t.maxNanos, c.maxNanos);
     }
@@ -114,6 +121,8 @@ final class CallerLoad {
     long over10ms;
     long over100ms;
     long pastExpiry;
+    /** Of {@link #pastExpiry}, the calls that took less than the skew: the source's fault. */
+    long pastExpiryInShortCalls;
     long errors;
     long maxNanos;
   }
@@ -133,6 +142,7 @@ final class CallerLoad {
     long over10ms;
     long over100ms;
     long pastExpiry;
+    long pastExpiryInShortCalls;
     long errors;
     long maxNanos;
 
@@ -155,9 +165,10 @@ final class CallerLoad {
           pause();
           continue;
         }
-        long latency = System.nanoTime() - t0;
-        // The same clock the provider decides expiry by, read once the call has returned.
+        // The same clock the provider decides expiry by, read once the call has returned and
+        // before the call's end time: a caller descheduled in between shows as a long call.
         long returnedAtMillis = System.currentTimeMillis();
+        long latency = System.nanoTime() - t0;
         calls++;
         histogram.recordValue(Math.min(latency, MAX_RECORDED_NANOS));
         if (latency > maxNanos) {
@@ -174,6 +185,9 @@ final class CallerLoad {
         }
         if (returnedAtMillis >= token.expiresAt().toEpochMilli()) {
           pastExpiry++;
+          if (latency < skewNanos) {
+            pastExpiryInShortCalls++;
+          }
         }
         if (token != previous) {
           previous = token;
