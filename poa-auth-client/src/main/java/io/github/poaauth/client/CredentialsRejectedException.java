@@ -1,0 +1,62 @@
+package io.github.poaauth.client;
+
+import java.util.Optional;
+
+/**
+ * The token endpoint rejected the request with an OAuth 2.0 error (RFC 6749 section 5.2), for
+ * example {@code invalid_client} (unknown client id) or {@code unauthorized_client} (wrong
+ * secret, as Keycloak answers it).
+ *
+ * <p>Never retried: the same credentials get the same answer, and an identity provider may lock
+ * out a client that keeps failing. After a rejection, {@link PoaTokenProvider} fails further
+ * calls fast with a new instance of this exception (the first one as its cause) until its
+ * rejection cool-down has passed. Fix the credentials, then build a new provider.
+ */
+public final class CredentialsRejectedException extends PoaAuthException {
+  private static final long serialVersionUID = 1L;
+
+  private final int httpStatus;
+  private final String errorCode;
+  private final String errorDescription;
+
+  /**
+   * @param httpStatus the HTTP status of the answer (400 or 401, usually)
+   * @param errorCode the OAuth {@code error}, or {@code null} if the body carried none
+   * @param errorDescription the OAuth {@code error_description}, or {@code null}
+   * @param cause the original rejection when this one is a fast repeat, or {@code null}
+   */
+  public CredentialsRejectedException(int httpStatus, String errorCode, String errorDescription,
+      Throwable cause) {
+    super(message(httpStatus, errorCode, errorDescription), cause);
+    this.httpStatus = httpStatus;
+    this.errorCode = errorCode;
+    this.errorDescription = errorDescription;
+  }
+
+  private static String message(int status, String code, String description) {
+    StringBuilder sb = new StringBuilder("POA token endpoint rejected the client credentials: HTTP ")
+        .append(status);
+    if (code != null) {
+      sb.append(' ').append(code);
+    }
+    if (description != null && !description.isBlank()) {
+      sb.append(" (").append(description).append(')');
+    }
+    return sb.toString();
+  }
+
+  /** @return the HTTP status of the rejection */
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** @return the OAuth {@code error} code, such as {@code invalid_client}, if the body had one */
+  public Optional<String> errorCode() {
+    return Optional.ofNullable(errorCode);
+  }
+
+  /** @return the OAuth {@code error_description}, if the body had one */
+  public Optional<String> errorDescription() {
+    return Optional.ofNullable(errorDescription);
+  }
+}

@@ -1,0 +1,110 @@
+package io.github.poaauth.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BuilderValidationTest {
+
+  private static PoaTokenProvider.Builder complete() {
+    return PoaTokenProvider.builder().baseUrl("https://poa.example.com")
+        .clientId("partner-1").clientSecret("top-secret");
+  }
+
+  @Test
+  void missingBaseUrl_namesTheSetting() {
+    assertThatThrownBy(() -> complete().baseUrl(null).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("baseUrl is required but was not set");
+  }
+
+  @Test
+  void blankClientId_namesTheSetting() {
+    assertThatThrownBy(() -> complete().clientId("  ").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("clientId is required but was blank");
+  }
+
+  @Test
+  void missingSecret_namesTheSetting() {
+    assertThatThrownBy(() -> complete().clientSecret(null).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("clientSecret is required");
+  }
+
+  @Test
+  void plainHttpToRemoteHost_isRefused_withHowToFix() {
+    assertThatThrownBy(() -> complete().baseUrl("http://poa.example.com").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must use https for host poa.example.com")
+        .hasMessageContaining("Use https://poa.example.com");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://localhost:8080", "http://127.0.0.1:1/", "http://127.1.2.3",
+      "http://[::1]:9000", "https://poa.example.com/", "https://poa.example.com/base//"})
+  void loopbackHttpAndHttps_areAccepted(String url) {
+    try (PoaTokenProvider p = complete().baseUrl(url).build()) {
+      assertThat(p.toString()).contains("baseUrl=" + url.replaceAll("/+$", ""));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"poa.example.com", "ftp://poa.example.com", "https://", "https://poa.example.com?x=1",
+      "https://user:pw@poa.example.com", "not a url"})
+  void malformedBaseUrl_isRefused(String url) {
+    assertThatThrownBy(() -> complete().baseUrl(url).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("baseUrl")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pw@"));
+  }
+
+  @Test
+  void nonPositiveTimeouts_areRefusedAtOnce_withTheValue() {
+    assertThatThrownBy(() -> complete().connectTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("connectTimeout must be positive but was PT0S");
+    assertThatThrownBy(() -> complete().callTimeout(Duration.ofSeconds(-1)))
+        .hasMessage("callTimeout must be positive but was PT-1S");
+    assertThatThrownBy(() -> complete().refreshAhead(Duration.ofSeconds(-1)))
+        .hasMessage("refreshAhead must be zero or positive but was PT-1S");
+  }
+
+  @Test
+  void toString_listsSettings_butMasksSecret() {
+    PoaTokenProvider.Builder builder = complete();
+    try (PoaTokenProvider p = builder.build()) {
+      assertThat(p.toString()).contains("clientId=partner-1", "clientSecret=****",
+          "callTimeout=PT30S").doesNotContain("top-secret");
+      assertThat(builder.toString()).contains("clientSecret=****").doesNotContain("top-secret");
+    }
+  }
+
+  @Test
+  void fromEnvironment_readsVariables_andPropertiesOverrideThem() {
+    Properties props = new Properties();
+    props.setProperty("poa.client-id", "from-property");
+    PoaTokenProvider.Builder b = PoaTokenProvider.builderFromEnvironment(Map.of(
+        "POA_BASE_URL", "https://poa.example.com", "POA_CLIENT_ID", "from-env",
+        "POA_CLIENT_SECRET", "env-secret"), props);
+
+    try (PoaTokenProvider p = b.build()) {
+      assertThat(p.toString()).contains("clientId=from-property", "baseUrl=https://poa.example.com");
+    }
+  }
+
+  @Test
+  void fromEnvironment_missingSecret_namesVariableAndProperty() {
+    assertThatThrownBy(() -> PoaTokenProvider.builderFromEnvironment(Map.of(
+        "POA_BASE_URL", "https://poa.example.com", "POA_CLIENT_ID", "id"), new Properties()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("POA client secret is not set: set the environment variable POA_CLIENT_SECRET "
+            + "or the system property poa.client-secret");
+  }
+}
