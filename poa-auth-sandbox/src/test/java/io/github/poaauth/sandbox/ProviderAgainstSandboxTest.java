@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -215,10 +214,6 @@ class ProviderAgainstSandboxTest {
   }
 
   @Test
-  @Disabled("poa-auth-client classifies any 4xx whose JSON body has an 'error' field as a "
-      + "rejection, so Keycloak's JSON 404 becomes CredentialsRejectedException; the README "
-      + "promises TokenEndpointUnavailableException for 404/405. Enable once the client checks "
-      + "the status (400/401) before the body.")
   void wrongBaseUrl_404_makesTheEndpointUnavailable_asTheReadmeSays() {
     PoaTokenProvider tokens = provider(builder().baseUrl(POA.sandbox().baseUrl() + "/wrong"));
 
