@@ -288,10 +288,13 @@ public final class TokenEndpoint {
       OAuthError error = readError(response);
       String code = error == null ? null : error.getError();
       String description = error == null ? null : redactor.redact(error.getErrorDescription());
-      if (code != null || status == 400 || status == 401 || status == 403) {
+      // Only these statuses are OAuth rejections. Keycloak also answers 404 and 405 with an
+      // `error` field: those mean a wrong base URL, not wrong credentials.
+      if (status == 400 || status == 401 || status == 403) {
         return new CredentialsRejectedException(status, code, description, null);
       }
       return new TokenEndpointUnavailableException("token endpoint answered HTTP " + status
+          + (code == null ? "" : " " + code)
           + ": check baseUrl (the token path is /v2/auth/cybrillarta/token)", null);
     }
 
