@@ -167,7 +167,8 @@ zero. Floor 1 is a volatile read of a cached object; floor 2 adds one
 The baseline is a \`synchronized\` check-expiry-and-return cache. The interceptor runs on a
 Feign \`RequestTemplate\` with a relative URL and a \`HardCodedTarget\` for \`https://api.example\`;
 its reference row is Feign's own \`removeHeader\` + \`header\` with the same header value and
-no token lookup or host check. Token values are 1,024 characters, JWT-sized like POA's.
+no token lookup or host check. The token comes from \`poa-auth-sandbox\`: a JWT, as POA's are (its
+length is given with the refresh-boundary settings below).
 
 EOF
   cat "$out/jmh.md"
@@ -188,8 +189,8 @@ row is a cached volatile read under the same threads and pacing, for as long as 
 refresh-ahead row: what this machine's scheduler alone does to caller latency. The targets
 apply to the paced mode; with 64 threads on $(nproc) cores the unpaced mode mostly measures the
 scheduler; its 64 runnable threads also raise the load average recorded after the harness.
-Endpoint: the benchmarks module's loopback JDK HttpServer (\`LoopbackTokenServer\`),
-which adds the latency before answering.
+Endpoint: \`poa-auth-sandbox\` on loopback, its latency fault holding every answer; it counts a
+token request on arrival, and the provider and the sandbox are closed before the count is read.
 
 EOF
   cat "$out/harness.md"

@@ -15,9 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -123,19 +123,12 @@ public final class RefreshBoundaryHarness {
   static final String AHEAD_OFF = "poa-auth, refresh-ahead off";
 
   private final Config config;
-  private final BiFunction<Duration, Duration, TokenServer> servers;
+  /** Length of the sandbox's token values, for the report; set by the warm-up. */
+  private int tokenLength = -1;
 
-  /**
-   * @param servers starts a token endpoint for a lifetime and an added latency
-   */
-  RefreshBoundaryHarness(Config config, BiFunction<Duration, Duration, TokenServer> servers) {
-    this.config = config;
-    this.servers = servers;
-  }
-
-  /** A harness against the loopback token endpoint of this module. */
-  public static RefreshBoundaryHarness withLoopbackServer(Config config) {
-    return new RefreshBoundaryHarness(config, LoopbackTokenServer::start);
+  /** A harness whose provider rows run against {@code poa-auth-sandbox} on loopback. */
+  public RefreshBoundaryHarness(Config config) {
+    this.config = Objects.requireNonNull(config, "config");
   }
 
   /** Runs every row and returns them in table order. */
@@ -162,9 +155,9 @@ public final class RefreshBoundaryHarness {
     AccessToken longLived = longLivedToken();
     VolatileCache floor = new VolatileCache(longLived);
     drive(floor::get, 0, Set.of(), config.warmup().toMillis());
-    try (TokenServer server = servers.apply(TokenBenchmarks.POA_LIFETIME, Duration.ZERO);
+    try (TokenServer server = TokenServer.start(TokenBenchmarks.POA_LIFETIME, Duration.ZERO);
          PoaTokenProvider provider = provider(server, true)) {
-      provider.token();
+      tokenLength = provider.token().value().length();
       drive(provider::token, 0, Set.of(), config.warmup().toMillis());
     }
   }
@@ -190,20 +183,29 @@ public final class RefreshBoundaryHarness {
 
   private Row providerRow(Pacing pacing, long pauseNanos, boolean refreshAhead)
       throws InterruptedException {
-    try (TokenServer server = servers.apply(config.lifetime(), config.latency());
-         PoaTokenProvider provider = provider(server, refreshAhead)) {
+    TokenServer server = TokenServer.start(config.lifetime(), config.latency());
+    PoaTokenProvider provider = provider(server, refreshAhead);
+    CallerLoad load;
+    boolean completed;
+    int requestsBefore;
+    try {
       AccessToken first = provider.token();
-      int requestsBefore = server.tokenRequests();
-      CallerLoad load = new CallerLoad(provider::token, config.threads(), pauseNanos,
+      tokenLength = first.value().length();
+      requestsBefore = server.tokenRequests();
+      load = new CallerLoad(provider::token, config.threads(), pauseNanos,
           config.effectiveSkew(), Set.of(first.value()), config.refreshes());
       load.start();
-      boolean completed = load.awaitNewTokens(rowTimeoutMillis());
+      completed = load.awaitNewTokens(rowTimeoutMillis());
       load.stop();
-      completed &= server.awaitIdle(TimeUnit.SECONDS.toMillis(10));
-      int requests = server.tokenRequests() - requestsBefore;
-      return row(pacing, refreshAhead ? AHEAD_ON : AHEAD_OFF, load, requests,
-          load.newTokensSeen(), completed);
+    } finally {
+      // Closed before counting: no request can start after this, and the sandbox counts a
+      // request on arrival, so the count is final.
+      provider.close();
+      server.close();
     }
+    int requests = server.tokenRequests() - requestsBefore;
+    return row(pacing, refreshAhead ? AHEAD_ON : AHEAD_OFF, load, requests,
+        load.newTokensSeen(), completed);
   }
 
   private long rowTimeoutMillis() {
@@ -240,10 +242,11 @@ public final class RefreshBoundaryHarness {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%d threads; expires_in %d s (expiry skew %d ms, "
             + "refresh-ahead %d ms by the provider's defaults); %d ms added server latency; "
-            + "%d refreshes per provider row; paced = LockSupport.parkNanos(%d µs) between calls.%n%n",
+            + "%d refreshes per provider row; paced = LockSupport.parkNanos(%d µs) between calls; "
+            + "token values: poa-auth-sandbox JWTs of %d characters.%n%n",
         config.threads(), config.lifetime().toSeconds(), config.effectiveSkew().toMillis(),
         config.effectiveRefreshAhead().toMillis(), config.latency().toMillis(),
-        config.refreshes(), config.pause().toNanos() / 1000));
+        config.refreshes(), config.pause().toNanos() / 1000, tokenLength));
     out.append("| pacing | subject | calls | p50 | p99 | p99.9 | max | >1 ms | >10 ms | >100 ms "
         + "| server requests / refreshes | past expiry (in calls < skew) | errors | time |\n");
     out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -336,7 +339,7 @@ public final class RefreshBoundaryHarness {
         throw new IllegalArgumentException("unknown option --" + name + "; known: " + known);
       }
     }
-    RefreshBoundaryHarness harness = withLoopbackServer(config);
+    RefreshBoundaryHarness harness = new RefreshBoundaryHarness(config);
     String table = harness.markdown(harness.run());
     System.out.print(table);
     String markdown = opts.get("markdown");

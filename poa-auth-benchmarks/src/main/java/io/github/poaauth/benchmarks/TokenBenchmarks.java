@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar poa-auth-benchmarks/target/benchmarks.jar -t 2 -prof gc TokenBenchmarks
  * }</pre>
  *
- * <p>The provider is warmed against a loopback endpoint with POA's 1800 s lifetime, so no
- * refresh falls into a run: every call is the fresh-token path. The caches of the floors and
+ * <p>The provider is warmed against {@code poa-auth-sandbox} with POA's 1800 s lifetime and
+ * JWT-shaped tokens, so no refresh falls into a run: every call is the fresh-token path. The caches of the floors and
  * the baseline hold the same token and use the same {@code Clock.systemUTC()}.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -74,7 +74,7 @@ public class TokenBenchmarks {
 
   @Setup(Level.Trial)
   public void setUp() {
-    server = LoopbackTokenServer.start(POA_LIFETIME, Duration.ZERO);
+    server = TokenServer.start(POA_LIFETIME, Duration.ZERO);
     provider = PoaTokenProvider.builder()
         .baseUrl(server.baseUrl())
         .clientId(server.clientId())

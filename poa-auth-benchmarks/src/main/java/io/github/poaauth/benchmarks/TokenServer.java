@@ -1,27 +1,55 @@
 package io.github.poaauth.benchmarks;
 
+import io.github.poaauth.sandbox.PoaSandbox;
+import java.time.Duration;
+
 /**
- * The token endpoint a benchmark runs against: what the provider is configured with, and how
- * many token requests the server saw, which the harness compares with the refreshes it observed.
+ * The token endpoint the benchmarks run against: {@code poa-auth-sandbox} on loopback, with
+ * a fixed token lifetime and latency added to every answer. The sandbox counts a token request
+ * when it arrives, before the added latency, so once the provider and the sandbox are closed
+ * {@link #tokenRequests()} is final.
  */
-interface TokenServer extends AutoCloseable {
-  /** Base URL for {@code PoaTokenProvider.Builder#baseUrl}, on loopback. */
-  String baseUrl();
+final class TokenServer implements AutoCloseable {
+  private final PoaSandbox sandbox;
 
-  String clientId();
-
-  String clientSecret();
-
-  /** Token requests received so far, counted when they arrive (before the added latency). */
-  int tokenRequests();
+  private TokenServer(PoaSandbox sandbox) {
+    this.sandbox = sandbox;
+  }
 
   /**
-   * Waits until no token request is being answered, so that {@link #tokenRequests()} is final.
-   *
-   * @return false if requests were still in flight when the timeout ran out
+   * @param lifetime {@code expires_in} of every token, whole seconds
+   * @param latency added before every answer
    */
-  boolean awaitIdle(long timeoutMillis) throws InterruptedException;
+  static TokenServer start(Duration lifetime, Duration latency) {
+    PoaSandbox sandbox = PoaSandbox.builder().tokenLifetime(lifetime).start();
+    sandbox.faults().latency(latency);
+    return new TokenServer(sandbox);
+  }
+
+  String baseUrl() {
+    return sandbox.baseUrl();
+  }
+
+  String clientId() {
+    return sandbox.defaultClientId();
+  }
+
+  String clientSecret() {
+    return sandbox.defaultClientSecret();
+  }
+
+  /** Token requests received so far, counted on arrival. */
+  int tokenRequests() {
+    return sandbox.tokenRequestCount();
+  }
 
   @Override
-  void close();
+  public void close() {
+    sandbox.close();
+  }
+
+  @Override
+  public String toString() {
+    return sandbox.toString();
+  }
 }

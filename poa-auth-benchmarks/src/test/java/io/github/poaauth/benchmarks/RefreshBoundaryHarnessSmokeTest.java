@@ -22,7 +22,7 @@ class RefreshBoundaryHarnessSmokeTest {
     // expires_in 2 s: skew 200 ms, refresh-ahead 1 s. Two refreshes per provider row.
     Config config = new Config(4, Duration.ofSeconds(2), LATENCY, 2, Duration.ofMillis(1),
         List.of(Pacing.PACED), Duration.ofMillis(200));
-    RefreshBoundaryHarness harness = RefreshBoundaryHarness.withLoopbackServer(config);
+    RefreshBoundaryHarness harness = new RefreshBoundaryHarness(config);
 
     List<Row> rows = harness.run();
 
