@@ -71,7 +71,8 @@ report_cmd=("$java" -cp "$jar" io.github.poaauth.benchmarks.JmhReport "$out/jmh.
 "${report_cmd[@]}" >/dev/null
 
 # --- refresh-boundary harness ---------------------------------------------------------------
-harness_cmd=("$java" -cp "$jar" io.github.poaauth.benchmarks.RefreshBoundaryHarness
+# A fixed heap, so that the young generation is not resized under the callers' feet.
+harness_cmd=("$java" -Xms1g -Xmx1g -cp "$jar" io.github.poaauth.benchmarks.RefreshBoundaryHarness
   "${harness_opts[@]}" "--markdown=$out/harness.md")
 say "${harness_cmd[*]}"
 note_load "before harness"
@@ -200,7 +201,10 @@ row is a cached volatile read under the same threads and pacing, for as long as 
 refresh-ahead row: what this machine's scheduler alone does to caller latency. The targets
 apply to the paced mode; with 64 threads on $(nproc) cores the unpaced mode mostly measures the
 scheduler; its 64 runnable threads also raise the load average recorded after the harness.
-Endpoint: \`poa-auth-sandbox\` on loopback, its latency fault holding every answer; it counts a
+Every row starts on a freshly collected heap (\`System.gc()\` before the callers start), so no
+collection in it is owed to an earlier row; *GCs (ms)* counts the collections that still
+happened during the row and their total time: a stop-the-world pause shows up in every
+caller's latency at once. Endpoint: \`poa-auth-sandbox\` on loopback, its latency fault holding every answer; it counts a
 token request on arrival, and the provider and the sandbox are closed before the count is read.
 
 EOF

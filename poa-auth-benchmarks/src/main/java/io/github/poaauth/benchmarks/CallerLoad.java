@@ -1,6 +1,8 @@
 package io.github.poaauth.benchmarks;
 
 import io.github.poaauth.client.AccessToken;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +42,10 @@ final class CallerLoad {
   private volatile boolean stopped;
   private long startedNanos;
   private long elapsedNanos;
+  private long gcCountBefore;
+  private long gcMillisBefore;
+  private long gcCount;
+  private long gcMillis;
 
   /**
    * @param pauseNanos parked between calls by each thread; 0 for back-to-back calls
@@ -66,8 +72,16 @@ final class CallerLoad {
     }
   }
 
+  /**
+   * Starts the callers on a freshly collected heap, so that no collection during the run is
+   * owed to garbage from before it (the previous run's histograms, say); collections that still
+   * happen are counted.
+   */
   void start() {
     threads.forEach(Thread::start);
+    System.gc();
+    gcCountBefore = gcCount();
+    gcMillisBefore = gcMillis();
     startedNanos = System.nanoTime();
     start.countDown();
   }
@@ -84,6 +98,18 @@ final class CallerLoad {
     for (Thread thread : threads) {
       thread.join();
     }
+    gcCount = gcCount() - gcCountBefore;
+    gcMillis = gcMillis() - gcMillisBefore;
+  }
+
+  private static long gcCount() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(GarbageCollectorMXBean::getCollectionCount).filter(c -> c > 0).sum();
+  }
+
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
   }
 
   int newTokensSeen() {
@@ -110,6 +136,8 @@ final class CallerLoad {
       t.maxNanos = Math.max(t.maxNanos, c.maxNanos);
     }
     t.histogram = all;
+    t.gcCount = gcCount;
+    t.gcMillis = gcMillis;
     return t;
   }
 
@@ -125,6 +153,9 @@ final class CallerLoad {
     long pastExpiryInShortCalls;
     long errors;
     long maxNanos;
+    /** Garbage collections during the run, and their accumulated time. */
+    long gcCount;
+    long gcMillis;
   }
 
   private void onTokenChanged(AccessToken token) {

@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  *   <li>floor: a cached volatile read under the same load, for as long as the refresh-ahead row
  *       takes; this is the machine's own noise;</li>
  *   <li>poa-auth with the default builder (refresh-ahead on);</li>
- *   <li>poa-auth with {@code refreshAhead(Duration.ZERO)}: callers wait for the fetch at expiry.</li>
+ *   <li>poa-auth with {@code refreshAhead(Duration.ZERO)}: callers wait for the fetch at
+ *       expiry.</li>
  * </ul>
  * A provider row starts with one untimed {@code token()} (the cold fetch) and ends as soon as the
  * callers have seen {@code --refreshes} new tokens. Right then no refresh is due, so the server's
@@ -74,7 +75,8 @@ public final class RefreshBoundaryHarness {
       }
       if (lifetime.getNano() != 0 || lifetime.getSeconds() < 1) {
         throw new IllegalArgumentException(
-            "lifetime must be whole seconds, at least 1 (expires_in is an integer) but was " + lifetime);
+            "lifetime must be whole seconds, at least 1 (expires_in is an integer) but was "
+                + lifetime);
       }
       if (pacings.isEmpty()) {
         throw new IllegalArgumentException("at least one pacing (paced, unpaced) is needed");
@@ -110,8 +112,8 @@ public final class RefreshBoundaryHarness {
    */
   public record Row(Pacing pacing, String subject, long calls, long p50, long p99, long p999,
       long max, long over1ms, long over10ms, long over100ms, int serverRequests, int refreshes,
-      long pastExpiry, long pastExpiryInShortCalls, long errors, long elapsedMillis,
-      boolean completed) {
+      long pastExpiry, long pastExpiryInShortCalls, long errors, long gcCount, long gcMillis,
+      long elapsedMillis, boolean completed) {
 
     boolean hasServer() {
       return serverRequests >= 0;
@@ -234,7 +236,8 @@ public final class RefreshBoundaryHarness {
     return new Row(pacing, subject, t.calls, t.histogram.getValueAtPercentile(50),
         t.histogram.getValueAtPercentile(99), t.histogram.getValueAtPercentile(99.9), t.maxNanos,
         t.over1ms, t.over10ms, t.over100ms, serverRequests, refreshes, t.pastExpiry,
-        t.pastExpiryInShortCalls, t.errors, load.elapsedMillis(), completed);
+        t.pastExpiryInShortCalls, t.errors, t.gcCount, t.gcMillis, load.elapsedMillis(),
+        completed);
   }
 
   /** The table as Markdown, with the settings above it and the paced targets below it. */
@@ -248,17 +251,20 @@ public final class RefreshBoundaryHarness {
         config.effectiveRefreshAhead().toMillis(), config.latency().toMillis(),
         config.refreshes(), config.pause().toNanos() / 1000, tokenLength));
     out.append("| pacing | subject | calls | p50 | p99 | p99.9 | max | >1 ms | >10 ms | >100 ms "
-        + "| server requests / refreshes | past expiry (in calls < skew) | errors | time |\n");
-    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "| server requests / refreshes | past expiry (in calls < skew) | errors | GCs (ms) "
+        + "| time |\n");
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
       out.append(String.format(Locale.ROOT,
-          "| %s | %s | %,d | %s | %s | %s | %s | %,d | %,d | %,d | %s | %s | %,d | %.1f s%s |%n",
+          "| %s | %s | %,d | %s | %s | %s | %s | %,d | %,d | %,d | %s | %s | %,d | %d (%d) "
+              + "| %.1f s%s |%n",
           r.pacing().label(), r.subject(), r.calls(), latency(r.p50()), latency(r.p99()),
           latency(r.p999()), latency(r.max()), r.over1ms(), r.over10ms(), r.over100ms(),
           r.hasServer() ? r.serverRequests() + " / " + r.refreshes() : "n/a",
           r.hasServer() ? String.format(Locale.ROOT, "%,d (%,d)", r.pastExpiry(),
               r.pastExpiryInShortCalls()) : "n/a",
-          r.errors(), r.elapsedMillis() / 1000.0, r.completed() ? "" : " (timed out)"));
+          r.errors(), r.gcCount(), r.gcMillis(), r.elapsedMillis() / 1000.0,
+          r.completed() ? "" : " (timed out)"));
     }
     out.append('\n');
     for (Map.Entry<String, Boolean> target : pacedTargets(rows).entrySet()) {

@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * }</pre>
  *
  * <p>The provider is warmed against {@code poa-auth-sandbox} with POA's 1800 s lifetime and
- * JWT-shaped tokens, so no refresh falls into a run: every call is the fresh-token path. The caches of the floors and
- * the baseline hold the same token and use the same {@code Clock.systemUTC()}.
+ * JWT-shaped tokens, so no refresh falls into a run: every call is the fresh-token path. The
+ * caches of the floors and the baseline hold the same token and use the same
+ * {@code Clock.systemUTC()}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
