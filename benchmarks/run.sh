@@ -180,7 +180,9 @@ The baseline is a \`synchronized\` check-expiry-and-return cache. The intercepto
 Feign \`RequestTemplate\` with a relative URL and a \`HardCodedTarget\` for \`https://api.example\`;
 its reference row is Feign's own \`removeHeader\` + \`header\` with the same header value and
 no token lookup or host check. The token comes from \`poa-auth-sandbox\`: a JWT, as POA's are (its
-length is given with the refresh-boundary settings below).
+length is given with the refresh-boundary settings below). At 2 threads on 2 cores, any other
+process that runs takes a core from a benchmark thread: the report flags a 2-thread floor that
+is slower than its 1-thread figure, which only such load explains.
 
 EOF
   cat "$out/jmh.md"

@@ -28,6 +28,8 @@ import java.util.Optional;
 public final class JmhReport {
   /** Below this the GC profiler's figure is its own noise, amortised JMH bookkeeping: 0 B/op. */
   static final double ZERO_BYTES = 0.5;
+  /** A floor this much slower at 2 threads than at 1 was disturbed by other load. */
+  static final double NOISE_FACTOR = 1.3;
 
   static final String TOKEN = "token";
   static final String FLOOR_READ = "floorVolatileRead";
@@ -126,6 +128,16 @@ public final class JmhReport {
         }
       });
     }
+    // Floor 2 shares nothing that is written: a second thread on a second core must not slow it
+    // down. When it does, something else on the machine took a core during that run.
+    find(results, FLOOR_CLOCK, 1).ifPresent(one -> find(results, FLOOR_CLOCK, 2).ifPresent(two -> {
+      if (two.median() > NOISE_FACTOR * one.median()) {
+        out.append(String.format(Locale.ROOT, "- noise: floor 2 took %.2f ns/op at 2 threads "
+            + "against %.2f at 1; it shares no written state, so other load on the machine took "
+            + "a core during the 2-thread run: judge the 2-thread ratios with that in mind%n",
+            two.median(), one.median()));
+      }
+    }));
     find(results, TOKEN, 2).ifPresent(t -> find(results, SYNCHRONIZED, 2).ifPresent(s ->
         out.append(verdict(t.median() < s.median(), String.format(Locale.ROOT,
             "token() faster than the synchronized cache at 2 threads: %.2f vs %.2f ns/op (%.2fx)",

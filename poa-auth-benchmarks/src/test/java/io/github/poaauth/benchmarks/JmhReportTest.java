@@ -33,6 +33,20 @@ class JmhReportTest {
   }
 
   @Test
+  void report_flagsA2ThreadFloorSlowedByOtherLoad() throws Exception {
+    Path t1 = dir.resolve("jmh-t1.json");
+    Path t2 = dir.resolve("jmh-t2.json");
+    Files.writeString(t1, "[" + run("floorVolatileReadPlusClock", 1, 23, List.of(23.0), 0) + "]",
+        StandardCharsets.UTF_8);
+    Files.writeString(t2, "[" + run("floorVolatileReadPlusClock", 2, 53, List.of(53.0), 0) + "]",
+        StandardCharsets.UTF_8);
+
+    String md = JmhReport.markdown(JmhReport.read(List.of(t1, t2)));
+
+    assertThat(md).contains("- noise: floor 2 took 53.00 ns/op at 2 threads against 23.00 at 1");
+  }
+
+  @Test
   void report_flagsAnAllocatingHotPath() throws Exception {
     Path t1 = dir.resolve("jmh-t1.json");
     Files.writeString(t1, "[" + run("token", 1, 40, List.of(40.0), 24.0) + "]",
