@@ -67,6 +67,15 @@ final class KeycloakAdmin {
     }
   }
 
+  /**
+   * Registers a client exactly as given, replacing any client with the same {@code clientId}:
+   * for tests of how Keycloak treats clients configured unlike the partners.
+   */
+  void replaceClient(ObjectNode representation) {
+    ensureNoClient(representation.path("clientId").asText());
+    expect(201, send("POST", clientsPath(), representation));
+  }
+
   /** Deletes the client {@code clientId} if the realm has one. */
   void ensureNoClient(String clientId) {
     findClient(clientId).ifPresent(client ->

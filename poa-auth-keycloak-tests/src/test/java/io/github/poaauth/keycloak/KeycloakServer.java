@@ -39,6 +39,10 @@ import java.util.stream.Stream;
  * whatever still runs after {@link #STOP_GRACE} is killed. A JVM shutdown hook does the same if
  * the test JVM ends without closing (a crash of the test run, Ctrl-C, surefire's fork timeout).
  *
+ * <p>Only a test JVM killed outright ({@code kill -9}) leaves Keycloak running: its process id is
+ * kept in {@value #PID_FILE} next to the distribution, and the next start stops such a leftover
+ * first.
+ *
  * <p>Unix only ({@code kc.sh} through {@code /bin/sh}). Thread-safe: {@link #close()} runs once,
  * whichever of the test run and the shutdown hook comes first.
  */
@@ -48,6 +52,8 @@ final class KeycloakServer implements AutoCloseable {
   static final Duration STOP_GRACE = Duration.ofSeconds(20);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
   private static final String LOOPBACK = "127.0.0.1";
+  /** In the distribution's directory: the process started last, for reaping after a kill -9. */
+  static final String PID_FILE = "poa-keycloak-tests.pid";
 
   private final Process process;
   private final URI baseUri;
@@ -81,6 +87,7 @@ final class KeycloakServer implements AutoCloseable {
           + ": run the build with the profile (./mvnw verify -Pkeycloak), whose"
           + " pre-integration-test phase unpacks org.keycloak:keycloak-quarkus-dist there.");
     }
+    stopLeftover(home);
     prepareData(home);
     Files.createDirectories(settings.logFile.toAbsolutePath().getParent());
     int port = freeLoopbackPort();
@@ -104,6 +111,7 @@ final class KeycloakServer implements AutoCloseable {
         + ':' + port), settings.logFile);
     server.process.getOutputStream().close();
     Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+    Files.writeString(home.resolve(PID_FILE), Long.toString(server.process.pid()));
     try {
       server.awaitReady(settings.startTimeout);
     } catch (RuntimeException | InterruptedException e) {
@@ -147,10 +155,15 @@ final class KeycloakServer implements AutoCloseable {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
+    stopTree(process.toHandle());
+  }
+
+  /** SIGTERM to the process and its descendants, SIGKILL to what is left after the grace. */
+  private static void stopTree(ProcessHandle root) {
     // Collected before anything dies: an orphaned child is no longer our descendant.
     List<ProcessHandle> tree = new ArrayList<>();
-    tree.add(process.toHandle());
-    process.descendants().forEach(tree::add);
+    tree.add(root);
+    root.descendants().forEach(tree::add);
     tree.forEach(ProcessHandle::destroy);
     boolean interrupted = false;
     long deadline = System.nanoTime() + STOP_GRACE.toNanos();
@@ -205,6 +218,24 @@ final class KeycloakServer implements AutoCloseable {
     } catch (IOException | UncheckedIOException e) {
       return "(log not readable: " + e + ")";
     }
+  }
+
+  /**
+   * Stops a Keycloak an earlier test JVM started from this distribution and could not stop (it
+   * was killed with SIGKILL). The command line is checked, so a recycled process id is left alone.
+   */
+  private static void stopLeftover(Path home) throws IOException {
+    Path pidFile = home.resolve(PID_FILE);
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    String pid = Files.readString(pidFile).trim();
+    Files.delete(pidFile);
+    ProcessHandle.of(Long.parseLong(pid))
+        .filter(ProcessHandle::isAlive)
+        .filter(handle -> handle.info().commandLine()
+            .map(command -> command.contains(home.toString())).orElse(false))
+        .ifPresent(KeycloakServer::stopTree);
   }
 
   /** Empty database, and the realm file where {@code --import-realm} looks for it. */
