@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -124,8 +123,6 @@ public final class PoaTokenProvider implements AutoCloseable {
   private final Executor executor;
   /** Non-null when the provider created the executor, and so must shut it down. */
   private final ExecutorService ownedExecutor;
-  /** Times out stuck attempts; always owned. */
-  private final ScheduledThreadPoolExecutor watchdogs;
   private final CircuitBreaker circuitBreaker;
   private final Supplier<AccessToken> guardedFetch;
 
@@ -147,7 +144,6 @@ public final class PoaTokenProvider implements AutoCloseable {
   private PoaTokenProvider(Builder b) {
     this.settings = b.settings();
     this.clock = b.clock;
-    this.watchdogs = DaemonThreads.scheduler("poa-auth-watchdog");
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownedExecutor = null;
@@ -157,7 +153,7 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
     TokenEndpoint endpoint = new TokenEndpoint(settings.baseUrl(), settings.clientId(),
         b.clientSecret, settings.connectTimeout(), settings.readTimeout(),
-        settings.connectTimeout().plus(settings.readTimeout()), clock, watchdogs,
+        settings.connectTimeout().plus(settings.readTimeout()), clock,
         b.httpLogLevel);
     Retry retry = Retry.of("poa-auth-token", effectiveRetryConfig(b.retryConfig));
     this.circuitBreaker = CircuitBreaker.of("poa-auth-token",
@@ -290,17 +286,13 @@ public final class PoaTokenProvider implements AutoCloseable {
       pending.completeExceptionally(
           new TokenEndpointUnavailableException("PoaTokenProvider was closed", null));
     }
-    watchdogs.shutdownNow();
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
-    }
-    try {
-      watchdogs.awaitTermination(5, TimeUnit.SECONDS);
-      if (ownedExecutor != null) {
+      try {
         ownedExecutor.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

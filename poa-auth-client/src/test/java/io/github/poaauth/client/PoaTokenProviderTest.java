@@ -391,6 +391,20 @@ class PoaTokenProviderTest {
     assertThat(server.requestCount()).isEqualTo(1);
   }
 
+  /** Regression: Keycloak's JSON 404/405 carry an `error` field and were taken for rejections. */
+  @ParameterizedTest
+  @CsvSource({"404", "405"})
+  void wrongAddressWithOAuthShapedBody_isUnavailable_notRejected(int status) {
+    server.otherwise(json(status, "{\"error\":\"Unable to find matching target resource method\"}"));
+    PoaTokenProvider tokens = provider(builder());
+
+    assertThatThrownBy(tokens::token)
+        .isInstanceOf(TokenEndpointUnavailableException.class)
+        .hasMessageContaining("HTTP " + status)
+        .hasMessageContaining("check baseUrl");
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
   @Test
   void invalidate_dropsRejectedToken_butKeepsNewerOne() {
     PoaTokenProvider tokens = provider(builder());

@@ -1,7 +1,6 @@
 package io.github.poaauth.client.internal;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,15 +21,6 @@ public final class DaemonThreads {
   public static ExecutorService cachedPool(String name) {
     return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(), factory(name));
-  }
-
-  /** A one-thread scheduler whose thread ends after 30 s idle; cancelled tasks are removed. */
-  public static ScheduledThreadPoolExecutor scheduler(String name) {
-    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, factory(name));
-    scheduler.setKeepAliveTime(30, TimeUnit.SECONDS);
-    scheduler.allowCoreThreadTimeOut(true);
-    scheduler.setRemoveOnCancelPolicy(true);
-    return scheduler;
   }
 
   private static ThreadFactory factory(String name) {

@@ -16,7 +16,6 @@ import feign.Retryer;
 import feign.codec.Decoder;
 import feign.codec.ErrorDecoder;
 import feign.form.FormEncoder;
-import feign.http2client.Http2Client;
 import io.github.poaauth.api.TokenApi;
 import io.github.poaauth.api.model.OAuthError;
 import io.github.poaauth.api.model.TokenResponse;
@@ -30,7 +29,6 @@ import java.io.InputStream;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,10 +37,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Locale;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One token request through the generated {@link TokenApi}, and the one place where every
@@ -65,23 +59,18 @@ public final class TokenEndpoint {
   private final String clientId;
   private final String clientSecret;
   private final Clock clock;
-  private final ScheduledExecutorService watchdogs;
-  private final Duration attemptTimeout;
 
   /**
    * @param baseUrl validated base URL, without trailing slash
    * @param attemptTimeout the longest one attempt may take, connect to last body byte
-   * @param watchdogs runs the timer that interrupts an attempt past its timeout
    * @param logLevel Feign log level; every line is redacted
    */
   public TokenEndpoint(String baseUrl, String clientId, String clientSecret,
       Duration connectTimeout, Duration readTimeout, Duration attemptTimeout, Clock clock,
-      ScheduledExecutorService watchdogs, feign.Logger.Level logLevel) {
+      feign.Logger.Level logLevel) {
     this.clientId = clientId;
     this.clientSecret = clientSecret;
     this.clock = clock;
-    this.watchdogs = watchdogs;
-    this.attemptTimeout = attemptTimeout;
     Redactor redactor = new Redactor(clientSecret);
     ObjectMapper mapper = JsonMapper.builder()
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -94,7 +83,7 @@ public final class TokenEndpoint {
         .connectTimeout(connectTimeout)
         .build();
     this.api = Feign.builder()
-        .client(new Http2Client(http))
+        .client(new JdkHttpTransport(http, attemptTimeout, MAX_BODY_BYTES))
         .options(new Request.Options(connectTimeout, readTimeout, false))
         .encoder(new FormEncoder())
         .decoder(new TokenDecoder(mapper))
@@ -115,30 +104,11 @@ public final class TokenEndpoint {
    */
   public AccessToken requestToken() {
     Instant sentAt = clock.instant();
-    Thread attemptThread = Thread.currentThread();
-    AtomicBoolean settled = new AtomicBoolean();
-    ScheduledFuture<?> watchdog = watchdogs.schedule(() -> {
-      if (settled.compareAndSet(false, true)) {
-        attemptThread.interrupt();
-      }
-    }, attemptTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    TokenResponse response = null;
-    RuntimeException failure = null;
+    TokenResponse response;
     try {
       response = api.createPartnerToken(clientId, clientSecret, GRANT_TYPE);
     } catch (RuntimeException e) {
-      failure = e;
-    }
-    boolean timedOut = !settled.compareAndSet(false, true);
-    watchdog.cancel(false);
-    if (timedOut) {
-      // The watchdog's interrupt was meant for this attempt only: clear it.
-      Thread.interrupted();
-      throw new TransientEndpointException(
-          "no complete answer from the token endpoint within " + attemptTimeout, null, failure);
-    }
-    if (failure != null) {
-      throw classify(failure);
+      throw classify(e);
     }
     return toAccessToken(response, sentAt);
   }
@@ -166,13 +136,24 @@ public final class TokenEndpoint {
     return false;
   }
 
+  /** Names the failure a partner can act on: the outermost I/O error, else the root cause. */
   private static String describe(Throwable e) {
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    Throwable io = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (io == null && t instanceof IOException) {
+        io = t;
+      }
+      root = t;
     }
-    String message = root.getMessage();
-    return root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    Throwable named = io != null ? io : root;
+    String text = named.getClass().getSimpleName();
+    if (named.getMessage() != null) {
+      text += " (" + named.getMessage() + ")";
+    } else if (root != named) {
+      text += " (" + root.getClass().getSimpleName() + ")";
+    }
+    return text;
   }
 
   static AccessToken toAccessToken(TokenResponse r, Instant sentAt) {
@@ -307,10 +288,13 @@ public final class TokenEndpoint {
       OAuthError error = readError(response);
       String code = error == null ? null : error.getError();
       String description = error == null ? null : redactor.redact(error.getErrorDescription());
-      if (code != null || status == 400 || status == 401 || status == 403) {
+      // Only these statuses are OAuth rejections. Keycloak also answers 404 and 405 with an
+      // `error` field: those mean a wrong base URL, not wrong credentials.
+      if (status == 400 || status == 401 || status == 403) {
         return new CredentialsRejectedException(status, code, description, null);
       }
       return new TokenEndpointUnavailableException("token endpoint answered HTTP " + status
+          + (code == null ? "" : " " + code)
           + ": check baseUrl (the token path is /v2/auth/cybrillarta/token)", null);
     }
 
@@ -362,7 +346,4 @@ public final class TokenEndpoint {
     }
   }
 
-  static String utf8(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
 }

@@ -1,0 +1,241 @@
+package io.github.poaauth.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.poaauth.client.AccessToken;
+import io.github.poaauth.client.CredentialsRejectedException;
+import io.github.poaauth.client.InvalidTokenResponseException;
+import io.github.poaauth.client.PoaTokenProvider;
+import io.github.poaauth.client.TokenEndpointUnavailableException;
+import io.github.poaauth.sandbox.PoaSandbox;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code poa-auth token}: gets a token from POA's token endpoint and prints it, to check a set
+ * of client credentials from a shell, or, with {@code --sandbox}, to see poa-auth work with no
+ * credentials and no network.
+ *
+ * <pre>
+ * java -jar poa-auth-cli.jar token --sandbox
+ * POA_CLIENT_SECRET=... java -jar poa-auth-cli.jar token --base-url https://poa.example.com --client-id partner-1
+ * vault read -field=secret poa/partner-1 | java -jar poa-auth-cli.jar token --secret-stdin --header
+ * </pre>
+ *
+ * <p>The base URL and client id come from {@code --base-url} and {@code --client-id}, else from
+ * {@code POA_BASE_URL} and {@code POA_CLIENT_ID}. The secret comes only from
+ * {@code --secret-stdin} or {@code POA_CLIENT_SECRET}, never from an option, which other users
+ * could read in the process list. With {@code --sandbox} the environment is ignored: the sandbox
+ * supplies the URL and its default client, and {@code --client-id} and {@code --secret-stdin}
+ * still apply (to try a rejection).
+ *
+ * <p>Prints the token response as JSON ({@code access_token}, {@code expires_in},
+ * {@code token_type}, {@code scope}: what {@link AccessToken} carries), or with {@code --header}
+ * one {@code Authorization: Bearer ...} line. Errors are one line on stderr, never with a stack
+ * trace or a secret; the exit code tells the reason: {@value #OK} success, {@value #USAGE} bad
+ * usage or missing settings, {@value #REJECTED} credentials rejected, {@value #UNAVAILABLE}
+ * endpoint unavailable, {@value #INVALID_RESPONSE} invalid response, {@value #UNEXPECTED}
+ * anything else. {@code --verbose} adds the provider's redacted HTTP log (secret and token
+ * masked) on stderr, through SLF4J.
+ *
+ * <p>{@link #run(String...)} is the whole program without {@link System#exit}: tests call it with
+ * their own streams and environment.
+ */
+public final class PoaAuthCli {
+
+  /** Exit code: the token was printed. */
+  public static final int OK = 0;
+  /** Exit code: an unexpected failure (a bug); the line on stderr names the exception type. */
+  public static final int UNEXPECTED = 1;
+  /** Exit code: bad usage, or a setting missing or invalid. */
+  public static final int USAGE = 2;
+  /** Exit code: the token endpoint rejected the credentials; stderr has the OAuth error code. */
+  public static final int REJECTED = 3;
+  /** Exit code: the token endpoint could not be reached or kept failing, retries included. */
+  public static final int UNAVAILABLE = 4;
+  /** Exit code: the token endpoint answered, but not with a usable token. */
+  public static final int INVALID_RESPONSE = 5;
+
+  static final String NAME = "poa-auth";
+
+  private static final String USAGE_TEXT = String.join(System.lineSeparator(),
+      "Usage: " + NAME + " token [--sandbox] [--base-url URL] [--client-id ID] [--secret-stdin]",
+      "                      [--header] [--verbose]",
+      "Gets a token from POA's token endpoint (POST /v2/auth/cybrillarta/token) and prints it.",
+      "",
+      "  --base-url URL   the POA environment, e.g. https://poa.example.com (else $POA_BASE_URL)",
+      "  --client-id ID   the client_id POA shared (else $POA_CLIENT_ID)",
+      "  --secret-stdin   read the client_secret from standard input (else $POA_CLIENT_SECRET);",
+      "                   it is never accepted as an option, where ps would show it",
+      "  --sandbox        run against an in-process POA sandbox and its default client;",
+      "                   no network, no credentials; the POA_* variables are ignored",
+      "  --header         print only 'Authorization: Bearer <token>'",
+      "  -v, --verbose    show the HTTP exchange on stderr, secret and token masked",
+      "  -h, --help       show this help",
+      "",
+      "Exit codes: 0 token printed, 2 bad usage or missing setting, 3 credentials rejected,",
+      "            4 endpoint unavailable, 5 invalid response, 1 unexpected error.");
+
+  private final Map<String, String> env;
+  private final InputStream stdin;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  /**
+   * @param env the environment variables to read {@code POA_*} from
+   * @param stdin read only with {@code --secret-stdin}
+   * @param out receives the token (JSON or header line) and {@code --help}
+   * @param err receives the one-line error
+   */
+  public PoaAuthCli(Map<String, String> env, InputStream stdin, PrintStream out, PrintStream err) {
+    this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    this.stdin = Objects.requireNonNull(stdin, "stdin");
+    this.out = Objects.requireNonNull(out, "out");
+    this.err = Objects.requireNonNull(err, "err");
+  }
+
+  /** Runs the command line and exits the JVM with its exit code. */
+  public static void main(String[] args) {
+    int code = new PoaAuthCli(System.getenv(), System.in, System.out, System.err).run(args);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /**
+   * Runs the command line.
+   *
+   * @return the exit code, one of the constants of this class
+   */
+  public int run(String... args) {
+    String secret = null;
+    try {
+      Options options = Options.parse(args);
+      if (options.help) {
+        out.println(USAGE_TEXT);
+        return OK;
+      }
+      secret = options.secretStdin ? readSecret() : null;
+      return options.sandbox ? runAgainstSandbox(options, secret) : runAgainst(options, secret);
+    } catch (UsageException e) {
+      return fail(USAGE, e.getMessage(), secret);
+    } catch (CredentialsRejectedException e) {
+      return fail(REJECTED, "credentials rejected: HTTP " + e.httpStatus()
+          + e.errorCode().map(code -> " " + code).orElse(" (no OAuth error code)")
+          + e.errorDescription().map(text -> " (" + text + ")").orElse(""), secret);
+    } catch (TokenEndpointUnavailableException e) {
+      String reason = String.valueOf(e.getMessage());
+      return fail(UNAVAILABLE, reason.startsWith("token endpoint unavailable")
+          ? reason : "token endpoint unavailable: " + reason, secret);
+    } catch (InvalidTokenResponseException e) {
+      return fail(INVALID_RESPONSE, "invalid token response: " + e.getMessage(), secret);
+    } catch (IllegalArgumentException e) {
+      // The provider's builder rejects a setting (e.g. an http URL to a remote host).
+      return fail(USAGE, e.getMessage(), secret);
+    } catch (RuntimeException e) {
+      return fail(UNEXPECTED, "unexpected " + e.getClass().getName() + ": " + e.getMessage(), secret);
+    }
+  }
+
+  private int runAgainstSandbox(Options options, String stdinSecret) throws UsageException {
+    try (PoaSandbox sandbox = PoaSandbox.builder().start()) {
+      if (options.verbose) {
+        err.println(NAME + ": sandbox listening at " + sandbox.baseUrl() + ", default client "
+            + sandbox.defaultClientId());
+      }
+      String clientId = options.clientId != null ? options.clientId : sandbox.defaultClientId();
+      String secret = stdinSecret != null ? stdinSecret : sandbox.defaultClientSecret();
+      return printToken(options, sandbox.baseUrl(), clientId, secret);
+    }
+  }
+
+  private int runAgainst(Options options, String stdinSecret) throws UsageException {
+    String baseUrl = options.baseUrl != null ? options.baseUrl : env("POA_BASE_URL");
+    String clientId = options.clientId != null ? options.clientId : env("POA_CLIENT_ID");
+    String secret = stdinSecret != null ? stdinSecret : env("POA_CLIENT_SECRET");
+    List<String> missing = new ArrayList<>();
+    if (baseUrl == null) {
+      missing.add("base URL (--base-url or POA_BASE_URL)");
+    }
+    if (clientId == null) {
+      missing.add("client id (--client-id or POA_CLIENT_ID)");
+    }
+    if (secret == null) {
+      missing.add("client secret (POA_CLIENT_SECRET or --secret-stdin)");
+    }
+    if (!missing.isEmpty()) {
+      throw new UsageException("missing " + String.join(", ", missing)
+          + "; or try --sandbox");
+    }
+    return printToken(options, baseUrl, clientId, secret);
+  }
+
+  private int printToken(Options options, String baseUrl, String clientId, String secret) {
+    try (PoaTokenProvider tokens = PoaTokenProvider.builder()
+        .baseUrl(baseUrl)
+        .clientId(clientId)
+        .clientSecret(secret)
+        .httpLogLevel(options.verbose ? feign.Logger.Level.FULL : feign.Logger.Level.NONE)
+        .build()) {
+      AccessToken token = tokens.token();
+      out.println(options.header ? "Authorization: " + token.authorizationHeader() : json(token));
+      out.flush();
+      return OK;
+    }
+  }
+
+  /** The token response as the spec names its fields: those an {@link AccessToken} carries. */
+  private static String json(AccessToken token) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("access_token", token.value());
+    fields.put("expires_in", token.lifetime().toSeconds());
+    fields.put("token_type", token.tokenType());
+    token.scope().ifPresent(scope -> fields.put("scope", scope));
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(fields);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("could not write the token as JSON", e);
+    }
+  }
+
+  private String readSecret() throws UsageException {
+    String text;
+    try {
+      text = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UsageException("--secret-stdin: could not read standard input ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    // What `echo` or a here-string adds is not part of the secret.
+    String secret = text.replaceAll("[\\r\\n]+$", "");
+    if (secret.isEmpty()) {
+      throw new UsageException("--secret-stdin: standard input held no secret");
+    }
+    return secret;
+  }
+
+  private String env(String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  /** Prints one line: no line breaks from messages, and the secret masked should one slip in. */
+  private int fail(int code, String message, String stdinSecret) {
+    String line = String.valueOf(message).replaceAll("[\\r\\n]+", " ");
+    for (String secret : new String[] {stdinSecret, env("POA_CLIENT_SECRET")}) {
+      if (secret != null && !secret.isEmpty()) {
+        line = line.replace(secret, "****");
+      }
+    }
+    err.println(NAME + ": " + line);
+    err.flush();
+    return code;
+  }
+}

@@ -1,0 +1,230 @@
+package io.github.poaauth.reliability;
+
+import static io.github.poaauth.reliability.FaultServer.closeWithoutResponse;
+import static io.github.poaauth.reliability.FaultServer.json;
+import static io.github.poaauth.reliability.FaultServer.neverFinish;
+import static io.github.poaauth.reliability.FaultServer.resetBeforeResponse;
+import static io.github.poaauth.reliability.FaultServer.resetDuringBody;
+import static io.github.poaauth.reliability.FaultServer.respond;
+import static io.github.poaauth.reliability.FaultServer.slowDrip;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.poaauth.client.AccessToken;
+import io.github.poaauth.client.CredentialsRejectedException;
+import io.github.poaauth.client.InvalidTokenResponseException;
+import io.github.poaauth.client.PoaTokenProvider;
+import io.github.poaauth.client.TokenEndpointUnavailableException;
+import io.github.resilience4j.retry.RetryConfig;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Named faults of the token endpoint, each with its stated outcome. */
+@Tag("reliability")
+@ExtendWith(ReliabilityReport.class)
+class FaultInjectionTest {
+  static final String SECTION = "1 Faults of the token endpoint";
+  static final int ATTEMPTS = 3;
+
+  /** Outcomes the suite states. */
+  enum Outcome {
+    TOKEN(null), REJECTED(CredentialsRejectedException.class),
+    UNAVAILABLE(TokenEndpointUnavailableException.class), INVALID(InvalidTokenResponseException.class);
+
+    final Class<? extends Throwable> type;
+
+    Outcome(Class<? extends Throwable> type) {
+      this.type = type;
+    }
+
+    String label() {
+      return this == TOKEN ? "token" : type.getSimpleName();
+    }
+  }
+
+  static PoaTokenProvider.Builder provider(String baseUrl) {
+    return PoaTokenProvider.builder()
+        .baseUrl(baseUrl)
+        .clientId("reliability-client")
+        .clientSecret(SecurityTest.SECRET)
+        .connectTimeout(Duration.ofMillis(500))
+        .readTimeout(Duration.ofMillis(500))
+        .callTimeout(Duration.ofSeconds(5))
+        .retryConfig(RetryConfig.custom().maxAttempts(ATTEMPTS).waitDuration(Duration.ofMillis(10)).build());
+  }
+
+  private static final String BODY_OK = "{\"access_token\":\"abc.def.ghi\",\"expires_in\":1800,\"token_type\":\"Bearer\"}";
+
+  static Arguments fault(String name, Consumer<FaultServer> script, Outcome outcome, int requests,
+      Duration atLeast, Duration atMost) {
+    return Arguments.of(name, script, outcome, requests, atLeast, atMost);
+  }
+
+  static Arguments fault(String name, Consumer<FaultServer> script, Outcome outcome, int requests) {
+    return fault(name, script, outcome, requests, Duration.ZERO, Duration.ofSeconds(2));
+  }
+
+  static Stream<Arguments> faults() {
+    // The date is made when the 429 is sent, as a server would: two seconds ahead, whole seconds.
+    FaultServer.Behaviour retryAfterDate = (socket, out) -> json(429, "{}", "Retry-After",
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2)))
+        .respond(socket, out);
+    return Stream.of(
+        fault("500, then healthy", s -> s.then(json(500, "{}")), Outcome.TOKEN, 2),
+        fault("500 persistent", s -> s.otherwise(json(500, "{}")), Outcome.UNAVAILABLE, ATTEMPTS),
+        fault("502 with an HTML body", s -> s.then(respond(502, "text/html", "<html><body>Bad Gateway</body></html>")),
+            Outcome.TOKEN, 2),
+        fault("503 with Retry-After: 1", s -> s.then(json(503, "{}", "Retry-After", "1")), Outcome.TOKEN, 2,
+            Duration.ofMillis(950), Duration.ofSeconds(3)),
+        fault("504 persistent", s -> s.otherwise(json(504, "{}")), Outcome.UNAVAILABLE, ATTEMPTS),
+        fault("429 with Retry-After in seconds", s -> s.then(json(429, "{}", "Retry-After", "1")), Outcome.TOKEN, 2,
+            Duration.ofMillis(950), Duration.ofSeconds(3)),
+        fault("429 with Retry-After as an HTTP date", s -> s.then(retryAfterDate),
+            Outcome.TOKEN, 2, Duration.ofMillis(900), Duration.ofSeconds(5)),
+        fault("connection reset before the response", s -> s.then(resetBeforeResponse()), Outcome.TOKEN, 2),
+        fault("connection reset during the body", s -> s.then(resetDuringBody()), Outcome.TOKEN, 2),
+        fault("connection reset, persistent", s -> s.otherwise(resetBeforeResponse()), Outcome.UNAVAILABLE, ATTEMPTS),
+        fault("empty response (closed without a byte)", s -> s.then(closeWithoutResponse()), Outcome.TOKEN, 2),
+        fault("200 with an empty body", s -> s.otherwise(respond(200, "application/json", "")), Outcome.INVALID, 1),
+        fault("truncated JSON", s -> s.otherwise(json(200, "{\"access_token\":\"abc\",\"expires_in\":18")),
+            Outcome.INVALID, 1),
+        fault("JSON that is not an object", s -> s.otherwise(json(200, "[\"abc\"]")), Outcome.INVALID, 1),
+        fault("access_token missing", s -> s.otherwise(json(200, "{\"expires_in\":1800,\"token_type\":\"Bearer\"}")),
+            Outcome.INVALID, 1),
+        fault("access_token empty", s -> s.otherwise(json(200, "{\"access_token\":\"\",\"expires_in\":1800,\"token_type\":\"Bearer\"}")),
+            Outcome.INVALID, 1),
+        fault("access_token null", s -> s.otherwise(json(200, "{\"access_token\":null,\"expires_in\":1800,\"token_type\":\"Bearer\"}")),
+            Outcome.INVALID, 1),
+        fault("expires_in missing", s -> s.otherwise(json(200, "{\"access_token\":\"abc\",\"token_type\":\"Bearer\"}")),
+            Outcome.INVALID, 1),
+        fault("expires_in zero", s -> s.otherwise(json(200, "{\"access_token\":\"abc\",\"expires_in\":0,\"token_type\":\"Bearer\"}")),
+            Outcome.INVALID, 1),
+        fault("expires_in negative", s -> s.otherwise(json(200, "{\"access_token\":\"abc\",\"expires_in\":-1,\"token_type\":\"Bearer\"}")),
+            Outcome.INVALID, 1),
+        fault("expires_in a string", s -> s.otherwise(json(200, "{\"access_token\":\"abc\",\"expires_in\":\"1800\",\"token_type\":\"Bearer\"}")),
+            Outcome.INVALID, 1),
+        fault("expires_in huge (beyond int)", s -> s.otherwise(json(200, "{\"access_token\":\"abc\",\"expires_in\":9999999999999,\"token_type\":\"Bearer\"}")),
+            Outcome.INVALID, 1),
+        fault("expires_in absurd (> 7 days)", s -> s.otherwise(json(200, "{\"access_token\":\"abc\",\"expires_in\":31536000,\"token_type\":\"Bearer\"}")),
+            Outcome.INVALID, 1),
+        fault("token_type other than Bearer (mac)", s -> s.otherwise(json(200, "{\"access_token\":\"abc\",\"expires_in\":1800,\"token_type\":\"mac\"}")),
+            Outcome.INVALID, 1),
+        fault("token_type bearer in lower case", s -> s.otherwise(json(200, "{\"access_token\":\"abc\",\"expires_in\":1800,\"token_type\":\"bearer\"}")),
+            Outcome.TOKEN, 1),
+        fault("wrong Content-Type (text/html)", s -> s.otherwise(respond(200, "text/html", BODY_OK)), Outcome.INVALID, 1),
+        fault("200 with an OAuth error body", s -> s.otherwise(json(200, "{\"error\":\"invalid_client\"}")),
+            Outcome.INVALID, 1),
+        // Headers arrive, the body does not: each attempt ends at connect + read timeout (1 s).
+        fault("a read that never finishes", s -> s.otherwise(neverFinish()), Outcome.UNAVAILABLE, ATTEMPTS,
+            Duration.ofMillis(3 * 900), Duration.ofSeconds(5)),
+        fault("slow drip body (1 byte / 100 ms)", s -> s.otherwise(slowDrip(Duration.ofMillis(100))),
+            Outcome.UNAVAILABLE, ATTEMPTS, Duration.ofMillis(3 * 900), Duration.ofSeconds(5)),
+        // No response headers within the read timeout (500 ms): each attempt ends at the read timeout.
+        fault("answer after 40 s", s -> s.otherwise(FaultServer.delayed(Duration.ofSeconds(40), json(200, BODY_OK))),
+            Outcome.UNAVAILABLE, ATTEMPTS, Duration.ofMillis(3 * 450), Duration.ofSeconds(5)),
+        fault("401 invalid_client", s -> s.otherwise(json(401, "{\"error\":\"invalid_client\",\"error_description\":\"Invalid client or Invalid client credentials\"}")),
+            Outcome.REJECTED, 1),
+        fault("400 unauthorized_client", s -> s.otherwise(json(400, "{\"error\":\"unauthorized_client\"}")),
+            Outcome.REJECTED, 1),
+        fault("401 with an HTML body (no OAuth error)", s -> s.otherwise(respond(401, "text/html", "<html>denied</html>")),
+            Outcome.REJECTED, 1),
+        fault("404 (wrong base URL)", s -> s.otherwise(respond(404, "text/html", "<html>Not Found</html>")),
+            Outcome.UNAVAILABLE, 1)
+    );
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("faults")
+  void fault_hasItsStatedOutcome(String name, Consumer<FaultServer> script, Outcome expected,
+      int expectedRequests, Duration atLeast, Duration atMost) throws Exception {
+    try (FaultServer server = new FaultServer()) {
+      script.accept(server);
+      try (PoaTokenProvider tokens = provider(server.baseUrl()).build()) {
+        long start = System.nanoTime();
+        Outcome observed;
+        Throwable failure = null;
+        AccessToken token = null;
+        try {
+          token = tokens.token();
+          observed = Outcome.TOKEN;
+        } catch (RuntimeException e) {
+          failure = e;
+          observed = Stream.of(Outcome.values()).filter(o -> o.type != null && o.type.isInstance(e))
+              .findFirst().orElseThrow(() -> new AssertionError("untyped failure", e));
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        int requests = server.requests();
+        ReliabilityReport.record(new ReliabilityReport.Row(SECTION, name, expected.label(),
+            observed.label(), requests, took.toMillis(), bound(atLeast, atMost)));
+
+        assertThat(observed).as("outcome (failure: %s)", failure).isEqualTo(expected);
+        assertThat(requests).as("requests the server saw").isEqualTo(expectedRequests);
+        assertThat(took).isBetween(atLeast, atMost);
+        if (token != null) {
+          assertThat(token.value()).isNotBlank();
+          assertThat(token.authorizationHeader()).startsWith("Bearer ");
+        }
+        if (failure != null) {
+          assertThat(failure.getMessage()).doesNotContain(SecurityTest.SECRET).doesNotContain("abc");
+        }
+      }
+    }
+  }
+
+  @Test
+  void connectionRefused_isUnavailable_afterAllAttempts() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    try (PoaTokenProvider tokens = provider("http://127.0.0.1:" + closedPort).build()) {
+      long start = System.nanoTime();
+      Throwable failure = org.assertj.core.api.Assertions.catchThrowable(tokens::token);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      ReliabilityReport.record(new ReliabilityReport.Row(SECTION, "connection refused",
+          Outcome.UNAVAILABLE.label(), failure == null ? "token" : failure.getClass().getSimpleName(),
+          0, took.toMillis(), bound(Duration.ZERO, Duration.ofSeconds(2))));
+
+      assertThat(failure).isInstanceOf(TokenEndpointUnavailableException.class)
+          .hasMessageContaining("after 3 attempt(s)").hasMessageContaining("ConnectException");
+      assertThat(took).isLessThan(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void redirectToAnotherHost_isNeverFollowed_andTheOtherHostSeesNothing() throws Exception {
+    try (FaultServer elsewhere = new FaultServer(InetAddress.getByName("127.0.0.2"));
+         FaultServer server = new FaultServer()) {
+      server.otherwise(respond(302, null, "", "Location", elsewhere.baseUrl() + "/v2/auth/cybrillarta/token"));
+      try (PoaTokenProvider tokens = provider(server.baseUrl()).build()) {
+        long start = System.nanoTime();
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(tokens::token);
+        long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        ReliabilityReport.record(new ReliabilityReport.Row(SECTION,
+            "302 redirect to another host (that host saw " + elsewhere.requests() + " requests)",
+            Outcome.UNAVAILABLE.label(), failure == null ? "token" : failure.getClass().getSimpleName(),
+            server.requests(), took, bound(Duration.ZERO, Duration.ofSeconds(2))));
+
+        assertThat(failure).isInstanceOf(TokenEndpointUnavailableException.class)
+            .hasMessageContaining("never followed").hasMessageContaining("127.0.0.2");
+        assertThat(server.requests()).isEqualTo(1);
+        assertThat(elsewhere.requests()).isZero();
+      }
+    }
+  }
+
+  static String bound(Duration atLeast, Duration atMost) {
+    return (atLeast.isZero() ? "" : "≥ " + atLeast.toMillis() + " ms, ") + "≤ " + atMost.toMillis() + " ms";
+  }
+}

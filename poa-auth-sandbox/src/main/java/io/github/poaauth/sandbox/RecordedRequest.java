@@ -1,0 +1,148 @@
+package io.github.poaauth.sandbox;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One request as the {@link PoaSandbox} saw it, with the client secret masked.
+ *
+ * <p>The form fields are those of an {@code application/x-www-form-urlencoded} body (empty for
+ * any other body); every {@code client_secret} value reads {@value #MASK}. Headers, the raw body
+ * and the query string are not kept, so neither a secret sent by HTTP Basic nor one sent by
+ * mistake in a URL can be read back from a recording.
+ *
+ * <pre>{@code
+ * RecordedRequest last = sandbox.lastTokenRequest().orElseThrow();
+ * assertThat(last.formField("grant_type")).hasValue("client_credentials");
+ * assertThat(last.formField("client_secret")).hasValue(RecordedRequest.MASK);
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RecordedRequest {
+
+  /** What every recorded {@code client_secret} value reads. */
+  public static final String MASK = "****";
+
+  private static final String CLIENT_SECRET = "client_secret";
+
+  private final Instant receivedAt;
+  private final String method;
+  private final String path;
+  private final String contentType;
+  private final Map<String, List<String>> formFields;
+  private final String clientId;
+  private final int responseStatus;
+
+  /**
+   * @param formFields the parsed form, unmasked: this constructor masks it
+   * @param clientId the client id presented (form or HTTP Basic), or null
+   * @param responseStatus the status answered, or 0 when the connection was dropped instead
+   */
+  RecordedRequest(Instant receivedAt, String method, String path, String contentType,
+      Map<String, List<String>> formFields, String clientId, int responseStatus) {
+    this.receivedAt = Objects.requireNonNull(receivedAt, "receivedAt");
+    this.method = Objects.requireNonNull(method, "method");
+    this.path = Objects.requireNonNull(path, "path");
+    this.contentType = contentType;
+    this.formFields = masked(formFields);
+    this.clientId = clientId;
+    this.responseStatus = responseStatus;
+  }
+
+  /** When the sandbox received the request, by the sandbox's clock. */
+  public Instant receivedAt() {
+    return receivedAt;
+  }
+
+  /** The HTTP method, e.g. {@code POST}. */
+  public String method() {
+    return method;
+  }
+
+  /** The request path without the query string, e.g. {@code /v2/auth/cybrillarta/token}. */
+  public String path() {
+    return path;
+  }
+
+  /** The {@code Content-Type} header as sent, if any. */
+  public Optional<String> contentType() {
+    return Optional.ofNullable(contentType);
+  }
+
+  /**
+   * The form fields in arrival order, each with all its values; {@code client_secret} values are
+   * masked. Empty when the body was not a form.
+   */
+  public Map<String, List<String>> formFields() {
+    return formFields;
+  }
+
+  /** The first value of a form field; {@code client_secret} reads {@value #MASK}. */
+  public Optional<String> formField(String name) {
+    List<String> values = formFields.get(name);
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  /** The client id the request presented, from the form or from HTTP Basic, if any. */
+  public Optional<String> clientId() {
+    return Optional.ofNullable(clientId);
+  }
+
+  /** The status the sandbox answered; empty when it dropped the connection instead. */
+  public OptionalInt responseStatus() {
+    return responseStatus == 0 ? OptionalInt.empty() : OptionalInt.of(responseStatus);
+  }
+
+  /** Whether this was a token request: a {@code POST} to {@link PoaSandbox#TOKEN_PATH}. */
+  public boolean isTokenRequest() {
+    return "POST".equals(method) && PoaSandbox.TOKEN_PATH.equals(path);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof RecordedRequest)) {
+      return false;
+    }
+    RecordedRequest that = (RecordedRequest) other;
+    return responseStatus == that.responseStatus
+        && receivedAt.equals(that.receivedAt)
+        && method.equals(that.method)
+        && path.equals(that.path)
+        && Objects.equals(contentType, that.contentType)
+        && formFields.equals(that.formFields)
+        && Objects.equals(clientId, that.clientId);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(receivedAt, method, path, contentType, formFields, clientId, responseStatus);
+  }
+
+  @Override
+  public String toString() {
+    return "RecordedRequest{" + method + ' ' + path
+        + ", contentType=" + contentType
+        + ", formFields=" + formFields
+        + ", clientId=" + clientId
+        + ", responseStatus=" + (responseStatus == 0 ? "none (connection dropped)" : responseStatus)
+        + ", receivedAt=" + receivedAt + '}';
+  }
+
+  private static Map<String, List<String>> masked(Map<String, List<String>> fields) {
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    fields.forEach((name, values) -> copy.put(name, CLIENT_SECRET.equals(name)
+        ? Collections.nCopies(values.size(), MASK)
+        : List.copyOf(values)));
+    return Collections.unmodifiableMap(copy);
+  }
+}

@@ -1,0 +1,234 @@
+package io.github.poaauth.sandbox;
+
+import static io.github.poaauth.sandbox.Wire.claims;
+import static io.github.poaauth.sandbox.Wire.form;
+import static io.github.poaauth.sandbox.Wire.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.poaauth.api.model.TokenResponse;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A registered client gets the token object of the provider page, through the generated client. */
+class TokenIssuanceTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+
+  private PoaSandbox sandbox;
+
+  @AfterEach
+  void stop() {
+    if (sandbox != null) {
+      sandbox.close();
+    }
+  }
+
+  @Test
+  void defaultClient_getsTheTokenObjectOfTheProviderPage_throughTheGeneratedClient() {
+    sandbox = PoaSandbox.builder().start();
+
+    TokenResponse token = Wire.tokenApi(sandbox).createPartnerToken(
+        PoaSandbox.DEFAULT_CLIENT_ID, PoaSandbox.DEFAULT_CLIENT_SECRET, "client_credentials");
+
+    assertThat(token.getExpiresIn()).isEqualTo(1800);
+    assertThat(token.getRefreshExpiresIn()).isZero();
+    assertThat(token.getTokenType()).isEqualTo("Bearer");
+    assertThat(token.getNotBeforePolicy()).isZero();
+    assertThat(token.getScope()).isEqualTo("partner");
+    assertThat(token.getAccessToken()).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+    assertThat(sandbox.isValidToken(token.getAccessToken())).isTrue();
+  }
+
+  @Test
+  void tokenResponse_hasKeycloaksFieldsInKeycloaksOrder_andTheNoStoreHeaders() throws Exception {
+    sandbox = PoaSandbox.builder().start();
+
+    HttpResponse<String> response = Wire.postForm(sandbox, Wire.validForm(sandbox));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(response.headers().firstValue("Pragma")).hasValue("no-cache");
+    List<String> names = new ArrayList<>();
+    json(response.body()).fieldNames().forEachRemaining(names::add);
+    assertThat(names).containsExactly("access_token", "expires_in", "refresh_expires_in",
+        "token_type", "not-before-policy", "scope");
+  }
+
+  @Test
+  void accessToken_isJwtShaped_withKeycloakClaims_countedFromTheSandboxClock() throws Exception {
+    sandbox = PoaSandbox.builder()
+        .client("partner-7", "p7-secret")
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+        .start();
+
+    String token = json(Wire.postForm(sandbox, form("client_id", "partner-7",
+        "client_secret", "p7-secret", "grant_type", "client_credentials")).body())
+        .get("access_token").asText();
+
+    JsonNode header = Wire.header(token);
+    assertThat(header.get("alg").asText()).isEqualTo("HS256");
+    assertThat(header.get("typ").asText()).isEqualTo("JWT");
+    JsonNode claims = claims(token);
+    assertThat(claims.get("iat").asLong()).isEqualTo(NOW.getEpochSecond());
+    assertThat(claims.get("exp").asLong()).isEqualTo(NOW.getEpochSecond() + 1800);
+    assertThat(claims.get("iss").asText()).isEqualTo(sandbox.baseUrl() + "/realms/cybrillarta")
+        .isEqualTo(sandbox.issuer());
+    assertThat(claims.get("azp").asText()).isEqualTo("partner-7");
+    assertThat(claims.get("client_id").asText()).isEqualTo("partner-7");
+    assertThat(claims.get("scope").asText()).isEqualTo("partner");
+    assertThat(claims.get("typ").asText()).isEqualTo("Bearer");
+    assertThat(claims.get("jti").asText()).isNotBlank();
+    assertThat(claims.get("sub").asText()).isNotBlank();
+  }
+
+  @Test
+  void everyToken_hasItsOwnJti() throws Exception {
+    sandbox = PoaSandbox.builder().start();
+
+    String first = json(Wire.postForm(sandbox, Wire.validForm(sandbox)).body())
+        .get("access_token").asText();
+    String second = json(Wire.postForm(sandbox, Wire.validForm(sandbox)).body())
+        .get("access_token").asText();
+
+    assertThat(claims(first).get("jti")).isNotEqualTo(claims(second).get("jti"));
+  }
+
+  @Test
+  void configuredLifetimeAndScope_areWhatTheResponseAndTheTokenSay() {
+    sandbox = PoaSandbox.builder()
+        .tokenLifetime(Duration.ofSeconds(60))
+        .scope("partner reports")
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+        .start();
+
+    TokenResponse token = Wire.tokenApi(sandbox).createPartnerToken(
+        sandbox.defaultClientId(), sandbox.defaultClientSecret(), "client_credentials");
+
+    assertThat(token.getExpiresIn()).isEqualTo(60);
+    assertThat(token.getScope()).isEqualTo("partner reports");
+    assertThat(claims(token.getAccessToken()).get("exp").asLong())
+        .isEqualTo(NOW.getEpochSecond() + 60);
+  }
+
+  @Test
+  void everyRegisteredClient_getsATokenForItself() {
+    sandbox = PoaSandbox.builder().client("alpha", "a-secret").client("beta", "b-secret").start();
+
+    TokenResponse beta = Wire.tokenApi(sandbox)
+        .createPartnerToken("beta", "b-secret", "client_credentials");
+
+    assertThat(claims(beta.getAccessToken()).get("azp").asText()).isEqualTo("beta");
+    assertThat(sandbox.defaultClientId()).isEqualTo("alpha");
+    assertThat(sandbox.clientIds()).containsExactly("alpha", "beta");
+  }
+
+  @Test
+  void httpBasicCredentials_areAcceptedAsOnKeycloak_withEachPartUrlEncoded() throws Exception {
+    sandbox = PoaSandbox.builder().client("partner:1", "s3cr&t=+ é").start();
+    String basic = Base64.getEncoder().encodeToString(
+        (URLEncoder.encode("partner:1", StandardCharsets.UTF_8) + ':'
+            + URLEncoder.encode("s3cr&t=+ é", StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<String> response = Wire.send(HttpRequest.newBuilder(sandbox.tokenEndpoint())
+        .header("Content-Type", Wire.FORM)
+        .header("Authorization", "Basic " + basic)
+        .POST(HttpRequest.BodyPublishers.ofString(form("grant_type", "client_credentials")))
+        .build());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(sandbox.tokenRequestCount("partner:1")).isEqualTo(1);
+  }
+
+  @Test
+  void secretWithFormSpecialCharacters_isDecodedBeforeComparison() {
+    sandbox = PoaSandbox.builder().client("partner-1", "s3cr&t=+ é").start();
+
+    TokenResponse token = Wire.tokenApi(sandbox)
+        .createPartnerToken("partner-1", "s3cr&t=+ é", "client_credentials");
+
+    assertThat(sandbox.isValidToken(token.getAccessToken())).isTrue();
+  }
+
+  @Test
+  void formWithCharsetParameter_isStillAForm() throws Exception {
+    sandbox = PoaSandbox.builder().start();
+
+    HttpResponse<String> response = Wire.send(HttpRequest.newBuilder(sandbox.tokenEndpoint())
+        .header("Content-Type", "Application/X-WWW-Form-URLEncoded; charset=UTF-8")
+        .POST(HttpRequest.BodyPublishers.ofString(Wire.validForm(sandbox)))
+        .build());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void isValidToken_rejectsForeignTamperedAndExpiredTokens() {
+    MutableClock clock = new MutableClock(NOW);
+    sandbox = PoaSandbox.builder().tokenLifetime(Duration.ofSeconds(60)).clock(clock).start();
+    String token = Wire.tokenApi(sandbox).createPartnerToken(
+        sandbox.defaultClientId(), sandbox.defaultClientSecret(), "client_credentials")
+        .getAccessToken();
+    String foreign;
+    try (PoaSandbox other = PoaSandbox.builder().clock(clock).start()) {
+      foreign = Wire.tokenApi(other).createPartnerToken(
+          other.defaultClientId(), other.defaultClientSecret(), "client_credentials")
+          .getAccessToken();
+    }
+    String[] parts = token.split("\\.");
+    String tampered = parts[0] + '.' + Base64.getUrlEncoder().withoutPadding().encodeToString(
+        claims(token).toString().replace("partner", "admin").getBytes(StandardCharsets.UTF_8))
+        + '.' + parts[2];
+
+    assertThat(sandbox.isValidToken(token)).isTrue();
+    assertThat(sandbox.isValidToken(foreign)).isFalse();
+    assertThat(sandbox.isValidToken(tampered)).isFalse();
+    assertThat(sandbox.isValidToken("not-a-token")).isFalse();
+    assertThat(sandbox.isValidToken(null)).isFalse();
+    clock.set(NOW.plusSeconds(60));
+    assertThat(sandbox.isValidToken(token)).isFalse();
+  }
+
+  /** A clock a test moves by hand. */
+  static final class MutableClock extends Clock {
+
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}
