@@ -80,13 +80,18 @@ final class KeycloakServer implements AutoCloseable {
    *     ready in time (the message holds the end of its log); the process tree is stopped then
    */
   static KeycloakServer start(Settings settings) throws IOException, InterruptedException {
-    Path home = settings.home;
-    Path kcSh = home.resolve("bin/kc.sh");
-    if (!Files.isRegularFile(kcSh)) {
-      throw new IllegalStateException("No Keycloak distribution at " + home
+    if (System.getProperty("os.name", "").startsWith("Windows")) {
+      throw new IllegalStateException("The Keycloak tests run kc.sh and need a Unix shell;"
+          + " on Windows run them in WSL or leave out -Pkeycloak.");
+    }
+    if (!Files.isRegularFile(settings.home.resolve("bin/kc.sh"))) {
+      throw new IllegalStateException("No Keycloak distribution at " + settings.home
           + ": run the build with the profile (./mvnw verify -Pkeycloak), whose"
           + " pre-integration-test phase unpacks org.keycloak:keycloak-quarkus-dist there.");
     }
+    // Real path: kc.sh resolves its own location the same way, and stopLeftover compares them.
+    Path home = settings.home.toRealPath();
+    Path kcSh = home.resolve("bin/kc.sh");
     stopLeftover(home);
     prepareData(home);
     Files.createDirectories(settings.logFile.toAbsolutePath().getParent());
