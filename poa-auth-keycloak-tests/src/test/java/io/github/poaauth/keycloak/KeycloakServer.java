@@ -1,0 +1,311 @@
+package io.github.poaauth.keycloak;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A Keycloak server in dev mode, started from the distribution the build unpacked, with the
+ * realm {@code cybrillarta} imported, listening on a free loopback port.
+ *
+ * <p>Every start begins from an empty database (the distribution's {@code data/} directory is
+ * wiped), so the realm is always exactly {@value CybrillartaRealm#RESOURCE}, whatever an earlier
+ * run or a state handler changed. Keycloak's output goes to a log file, never to the console.
+ *
+ * <p>{@link #close()} stops the whole process tree: {@code kc.sh} runs Java as its child (or
+ * {@code exec}s it after the first start's build step), so stopping only the process we started
+ * could leave a 500 MB JVM behind. SIGTERM first, which Keycloak answers with a clean shutdown;
+ * whatever still runs after {@link #STOP_GRACE} is killed. A JVM shutdown hook does the same if
+ * the test JVM ends without closing (a crash of the test run, Ctrl-C, surefire's fork timeout).
+ *
+ * <p>Only a test JVM killed outright ({@code kill -9}) leaves Keycloak running: its process id is
+ * kept in {@value #PID_FILE} next to the distribution, and the next start stops such a leftover
+ * first.
+ *
+ * <p>Unix only ({@code kc.sh} through {@code /bin/sh}). Thread-safe: {@link #close()} runs once,
+ * whichever of the test run and the shutdown hook comes first.
+ */
+final class KeycloakServer implements AutoCloseable {
+
+  /** Keycloak stops in 1 to 2 s after SIGTERM; this leaves room for a loaded CI machine. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(20);
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+  private static final String LOOPBACK = "127.0.0.1";
+  /** In the distribution's directory: the process started last, for reaping after a kill -9. */
+  static final String PID_FILE = "poa-keycloak-tests.pid";
+
+  private final Process process;
+  private final URI baseUri;
+  private final Path logFile;
+  private final Thread shutdownHook;
+  /** Set by the first {@link #close()}: stopping is not repeated, by the hook or anyone. */
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  /** How long {@link #start} took: written once before the server is handed out. */
+  private volatile Duration startup = Duration.ZERO;
+
+  private KeycloakServer(Process process, URI baseUri, Path logFile) {
+    this.process = process;
+    this.baseUri = baseUri;
+    this.logFile = logFile;
+    this.shutdownHook = new Thread(this::stop, "keycloak-stopper");
+  }
+
+  /**
+   * Starts Keycloak and returns once the realm answers, or fails.
+   *
+   * @param settings where the distribution is, where to log, how long to wait
+   * @return the running server
+   * @throws IllegalStateException the distribution is missing, or Keycloak exited or did not get
+   *     ready in time (the message holds the end of its log); the process tree is stopped then
+   */
+  static KeycloakServer start(Settings settings) throws IOException, InterruptedException {
+    if (System.getProperty("os.name", "").startsWith("Windows")) {
+      throw new IllegalStateException("The Keycloak tests run kc.sh and need a Unix shell;"
+          + " on Windows run them in WSL or leave out -Pkeycloak.");
+    }
+    if (!Files.isRegularFile(settings.home.resolve("bin/kc.sh"))) {
+      throw new IllegalStateException("No Keycloak distribution at " + settings.home
+          + ": run the build with the profile (./mvnw verify -Pkeycloak), whose"
+          + " pre-integration-test phase unpacks org.keycloak:keycloak-quarkus-dist there.");
+    }
+    // Real path: kc.sh resolves its own location the same way, and stopLeftover compares them.
+    Path home = settings.home.toRealPath();
+    Path kcSh = home.resolve("bin/kc.sh");
+    stopLeftover(home);
+    prepareData(home);
+    Files.createDirectories(settings.logFile.toAbsolutePath().getParent());
+    int port = freeLoopbackPort();
+
+    ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", kcSh.toString(), "start-dev",
+        "--http-host=" + LOOPBACK, "--http-port=" + port, "--import-realm"))
+        .directory(home.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.to(settings.logFile.toFile()));
+    Map<String, String> env = builder.environment();
+    // A developer's own KC_* (a database, a hostname, ...) or JAVA_OPTS would change the server
+    // under test: start from Keycloak's defaults plus what this class sets.
+    env.keySet().removeIf(name -> name.startsWith("KC_") || name.startsWith("JAVA_OPTS"));
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
+    env.put("KC_BOOTSTRAP_ADMIN_CLIENT_ID", settings.adminClientId);
+    env.put("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", settings.adminClientSecret);
+
+    long startedAt = System.nanoTime();
+    KeycloakServer server = new KeycloakServer(builder.start(), URI.create("http://" + LOOPBACK
+        + ':' + port), settings.logFile);
+    server.process.getOutputStream().close();
+    Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+    Files.writeString(home.resolve(PID_FILE), Long.toString(server.process.pid()));
+    try {
+      server.awaitReady(settings.startTimeout);
+    } catch (RuntimeException | InterruptedException e) {
+      server.close();
+      throw e;
+    }
+    server.startup = Duration.ofNanos(System.nanoTime() - startedAt);
+    return server;
+  }
+
+  /** @return {@code http://127.0.0.1:<port>} */
+  URI baseUri() {
+    return baseUri;
+  }
+
+  /** @return Keycloak's token endpoint of the realm {@code cybrillarta} */
+  URI tokenEndpoint() {
+    return baseUri.resolve(CybrillartaRealm.KEYCLOAK_TOKEN_PATH);
+  }
+
+  Duration startup() {
+    return startup;
+  }
+
+  Path logFile() {
+    return logFile;
+  }
+
+  /** Stops the process tree (see the class comment). Idempotent. */
+  @Override
+  public void close() {
+    stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down already: the hook is running or has run, and stops nothing twice.
+    }
+  }
+
+  private void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    stopTree(process.toHandle());
+  }
+
+  /** SIGTERM to the process and its descendants, SIGKILL to what is left after the grace. */
+  private static void stopTree(ProcessHandle root) {
+    // Collected before anything dies: an orphaned child is no longer our descendant.
+    List<ProcessHandle> tree = new ArrayList<>();
+    tree.add(root);
+    root.descendants().forEach(tree::add);
+    tree.forEach(ProcessHandle::destroy);
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    for (ProcessHandle handle : tree) {
+      try {
+        handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+        break;
+      }
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void awaitReady(Duration timeout) throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest discovery = HttpRequest.newBuilder(baseUri.resolve(CybrillartaRealm.DISCOVERY_PATH))
+        .timeout(Duration.ofSeconds(5))
+        .GET()
+        .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("Keycloak exited with code " + process.exitValue()
+            + " before it was ready; end of " + logFile + ":\n" + logTail(40));
+      }
+      try {
+        if (http.send(discovery, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      }
+      // Polling another process: nothing to wait on but time.
+      Thread.sleep(POLL_INTERVAL.toMillis());
+    }
+    throw new IllegalStateException("Keycloak was not ready within " + timeout
+        + " (raise -Dkeycloak.start.timeout.seconds on a slow machine); end of " + logFile + ":\n"
+        + logTail(40));
+  }
+
+  /** @return the last lines of Keycloak's log, for failure messages */
+  String logTail(int lines) {
+    try (Stream<String> all = Files.lines(logFile, StandardCharsets.UTF_8)) {
+      List<String> list = all.collect(Collectors.toList());
+      return String.join("\n", list.subList(Math.max(0, list.size() - lines), list.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(log not readable: " + e + ")";
+    }
+  }
+
+  /**
+   * Stops a Keycloak an earlier test JVM started from this distribution and could not stop (it
+   * was killed with SIGKILL). The command line is checked, so a recycled process id is left alone.
+   */
+  private static void stopLeftover(Path home) throws IOException {
+    Path pidFile = home.resolve(PID_FILE);
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    String pid = Files.readString(pidFile).trim();
+    Files.delete(pidFile);
+    ProcessHandle.of(Long.parseLong(pid))
+        .filter(ProcessHandle::isAlive)
+        .filter(handle -> handle.info().commandLine()
+            .map(command -> command.contains(home.toString())).orElse(false))
+        .ifPresent(KeycloakServer::stopTree);
+  }
+
+  /** Empty database, and the realm file where {@code --import-realm} looks for it. */
+  private static void prepareData(Path home) throws IOException {
+    Path data = home.resolve("data");
+    if (Files.exists(data)) {
+      try (Stream<Path> paths = Files.walk(data)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+          Files.delete(path);
+        }
+      }
+    }
+    Path importDir = Files.createDirectories(data.resolve("import"));
+    try (InputStream realm = KeycloakServer.class.getResourceAsStream(CybrillartaRealm.RESOURCE)) {
+      if (realm == null) {
+        throw new IllegalStateException(CybrillartaRealm.RESOURCE + " is not on the test classpath");
+      }
+      Files.copy(realm, importDir.resolve("cybrillarta-realm.json"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * A port that was free a moment ago. Another process may take it before Keycloak binds it; on
+   * a CI machine that is rare enough, and Keycloak then exits at once with a clear log line.
+   */
+  private static int freeLoopbackPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Where the distribution is and how to run it; read from the system properties the pom sets. */
+  static final class Settings {
+    final Path home;
+    final Path logFile;
+    final Duration startTimeout;
+    final String adminClientId;
+    final String adminClientSecret;
+
+    Settings(Path home, Path logFile, Duration startTimeout, String adminClientId,
+        String adminClientSecret) {
+      this.home = home;
+      this.logFile = logFile;
+      this.startTimeout = startTimeout;
+      this.adminClientId = adminClientId;
+      this.adminClientSecret = adminClientSecret;
+    }
+
+    /**
+     * @param adminClientId client id of the temporary admin service account Keycloak creates
+     * @param adminClientSecret its secret
+     * @return settings from {@code poa.keycloak.home}, {@code poa.keycloak.log} and
+     *     {@code poa.keycloak.start-timeout-seconds}
+     */
+    static Settings fromSystemProperties(String adminClientId, String adminClientSecret) {
+      String home = System.getProperty("poa.keycloak.home");
+      if (home == null || home.isBlank()) {
+        throw new IllegalStateException("System property poa.keycloak.home is not set: run these"
+            + " tests through Maven, ./mvnw verify -Pkeycloak (failsafe sets it).");
+      }
+      Path log = Path.of(System.getProperty("poa.keycloak.log", "target/keycloak.log"));
+      long timeout = Long.parseLong(System.getProperty("poa.keycloak.start-timeout-seconds", "240"));
+      return new Settings(Path.of(home), log, Duration.ofSeconds(timeout), adminClientId,
+          adminClientSecret);
+    }
+  }
+}
