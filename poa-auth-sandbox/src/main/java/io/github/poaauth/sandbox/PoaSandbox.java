@@ -27,34 +27,59 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tests and demos: no network, no credentials, no framework.
  *
  * <p>It serves the wire format of {@code openapi/poa-auth.yaml} on the JDK's own HTTP server,
- * bound to the loopback interface, and answers errors exactly as POA's Keycloak 26 does:
+ * bound to the loopback interface, and answers as POA's Keycloak 26 does (measured on Keycloak
+ * 26.7.3 with a realm configured like POA's; checks in this order):
  *
  * <table>
  *   <caption>Answers of the token endpoint</caption>
  *   <tr><th>Request</th><th>Status</th><th>{@code error}</th><th>{@code error_description}</th></tr>
  *   <tr><td>registered client, right secret</td><td>200</td><td colspan="2">the token object</td></tr>
+ *   <tr><td>a form body with a broken percent-escape ({@code %zz})</td><td>500</td>
+ *       <td>{@code unknown_error}</td><td>For more on this error consult the server log.</td></tr>
  *   <tr><td>no {@code grant_type}, or a body that is not a form</td><td>400</td>
  *       <td>{@code invalid_request}</td><td>Missing form parameter: grant_type</td></tr>
- *   <tr><td>{@code grant_type} other than {@code client_credentials}</td><td>400</td>
+ *   <tr><td>a {@code grant_type} Keycloak does not know (names are case-sensitive)</td><td>400</td>
  *       <td>{@code unsupported_grant_type}</td><td>Unsupported grant_type</td></tr>
  *   <tr><td>unknown or missing {@code client_id}</td><td>401</td>
  *       <td>{@code invalid_client}</td><td>Invalid client or Invalid client credentials</td></tr>
  *   <tr><td>wrong or missing {@code client_secret}</td><td>401</td>
  *       <td>{@code unauthorized_client}</td><td>Invalid client or Invalid client credentials</td></tr>
+ *   <tr><td>an {@code Origin} header other than the sandbox's own origin</td><td>403</td>
+ *       <td>{@code Invalid origin}</td><td>(none)</td></tr>
  *   <tr><td>a form parameter given twice</td><td>400</td>
  *       <td>{@code invalid_request}</td><td>duplicated parameter</td></tr>
+ *   <tr><td>{@code grant_type=password}</td><td>400</td>
+ *       <td>{@code unauthorized_client}</td><td>Client not allowed for direct access grants</td></tr>
+ *   <tr><td>{@code grant_type=authorization_code} without / with a {@code code}</td><td>400</td>
+ *       <td>{@code invalid_request} / {@code invalid_grant}</td>
+ *       <td>Missing parameter: code / Code not valid</td></tr>
+ *   <tr><td>{@code grant_type=refresh_token} without / with a {@code refresh_token}</td><td>400</td>
+ *       <td>{@code invalid_request} / {@code invalid_grant}</td>
+ *       <td>No refresh token / Invalid refresh token</td></tr>
+ *   <tr><td>token exchange, device code or CIBA grant</td><td>400</td>
+ *       <td colspan="2">that grant's refusal, as Keycloak words it</td></tr>
+ *   <tr><td>a {@code scope} with a name that is neither one of the token scope's nor
+ *       {@code openid}</td><td>400</td>
+ *       <td>{@code invalid_scope}</td><td>Invalid scopes: (the requested scope, as sent)</td></tr>
  *   <tr><td>another method on the token path</td><td>405</td>
- *       <td colspan="2">{@code HTTP 405 Method Not Allowed}, with {@code Allow: POST}</td></tr>
+ *       <td colspan="2">{@code HTTP 405 Method Not Allowed} (no {@code Allow} header)</td></tr>
+ *   <tr><td>{@code OPTIONS} on the token path</td><td>200</td>
+ *       <td colspan="2">no body; with an {@code Origin}, Keycloak's CORS preflight headers</td></tr>
  *   <tr><td>any other path</td><td>404</td>
  *       <td colspan="2">{@code Unable to find matching target resource method}</td></tr>
  * </table>
  *
- * <p>Every answer is {@code Content-Type: application/json} with {@code Cache-Control: no-store}
- * and {@code Pragma: no-cache}. Client credentials are accepted as form fields (as POA documents)
- * or by HTTP Basic (as Keycloak also allows). Tokens are JWT-shaped (header, claims {@code exp},
- * {@code iat}, {@code jti}, {@code iss}, {@code sub}, {@code typ}, {@code azp}, {@code scope},
- * {@code client_id}, signature), signed with HS256 under a random key of this instance;
- * {@link #isValidToken(String)} checks one.
+ * <p>Answers with a body are {@code Content-Type: application/json}. The token endpoint's OAuth
+ * answers (200, 400, 401, 403) carry {@code Cache-Control: no-store} and
+ * {@code Pragma: no-cache}; the 404, 405 and 500 do not, as on Keycloak. Client credentials are
+ * accepted as form fields (as POA documents) or by HTTP Basic (as Keycloak also allows).
+ *
+ * <p>Tokens are Keycloak's: RS256 JWTs with Keycloak's header
+ * ({@code {"alg":"RS256","typ" : "JWT","kid" : "<kid>"}}) and exactly its claims for a partner
+ * client ({@code exp}, {@code iat}, {@code jti} {@code trrtcc:<uuid>}, {@code iss}, {@code sub},
+ * {@code typ} {@code Bearer}, {@code azp}, {@code scope}), signed with an RSA 2048 key pair
+ * generated for this instance; {@link #isValidToken(String)} checks one. {@code scope=openid}
+ * adds an {@code id_token} to the response and widens the scope to {@code openid partner}.
  *
  * <h2>Usage</h2>
  * <pre>{@code
@@ -219,8 +244,10 @@ public final class PoaSandbox implements AutoCloseable {
   }
 
   /**
-   * Whether this sandbox issued the token and it has not expired by the sandbox's clock: what a
-   * resource server would check before accepting {@code Authorization: Bearer <token>}.
+   * Whether this sandbox issued the token as an access token (RS256 signature of this instance's
+   * key, {@code typ} {@code Bearer}: an {@code id_token} is not one) and it has not expired by the
+   * sandbox's clock: what a resource server would check before accepting
+   * {@code Authorization: Bearer <token>}.
    */
   public boolean isValidToken(String accessToken) {
     return issuer.isValid(accessToken);
@@ -322,7 +349,8 @@ public final class PoaSandbox implements AutoCloseable {
     }
 
     /**
-     * The {@code scope} of issued tokens; default {@value PoaSandbox#DEFAULT_SCOPE}.
+     * The {@code scope} of issued tokens; default {@value PoaSandbox#DEFAULT_SCOPE}. Its
+     * space-separated names are also the scopes a request may ask for (besides {@code openid}).
      *
      * @throws IllegalArgumentException if blank
      */
@@ -418,7 +446,7 @@ public final class PoaSandbox implements AutoCloseable {
 
     /**
      * The next {@code times} token requests are answered with {@code status} and Keycloak's
-     * {@code unknown_error} body.
+     * {@code unknown_error} body, without {@code Cache-Control} (as Keycloak's own 500).
      *
      * @throws IllegalArgumentException unless {@code times} &ge; 1 and {@code status} is 500-599
      */

@@ -11,22 +11,47 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Answers every request the sandbox receives, the way POA's Keycloak-based token endpoint does.
  *
- * <p>Order of checks on {@code POST} {@value PoaSandbox#TOKEN_PATH}, as in Keycloak 26's
- * {@code TokenEndpoint}: a scripted fault, if one is pending, replaces the answer; then the
- * grant type (missing: {@code invalid_request}; other than {@code client_credentials}:
- * {@code unsupported_grant_type}), then client authentication (unknown or missing client id:
- * 401 {@code invalid_client}; missing or wrong secret: 401 {@code unauthorized_client}), then
- * duplicated form parameters ({@code invalid_request}). A body that is not a form carries no
- * form parameters, so it fails the grant type check, as it does on Keycloak.
+ * <p>Order of checks on {@code POST} {@value PoaSandbox#TOKEN_PATH}, as measured on Keycloak
+ * 26.7.3 (the table {@code keycloak-answers.json} of this module's tests, checked against
+ * Keycloak by poa-auth-keycloak-tests):
+ * <ol>
+ *   <li>a scripted fault, if one is pending, replaces the answer;
+ *   <li>a form body with a broken percent-escape: 500 {@code unknown_error};
+ *   <li>the grant type: missing, {@code invalid_request}; neither {@code client_credentials} nor
+ *       another grant Keycloak knows, {@code unsupported_grant_type};
+ *   <li>client authentication: unknown or missing client id, 401 {@code invalid_client};
+ *       missing or wrong secret, 401 {@code unauthorized_client};
+ *   <li>an {@code Origin} header other than the sandbox's own origin: 403 "Invalid origin" (POA's
+ *       partner clients have no web origins);
+ *   <li>duplicated form parameters: {@code invalid_request};
+ *   <li>a known grant other than client credentials: that grant's own error (password: 400
+ *       {@code unauthorized_client}; authorization code, refresh token: 400
+ *       {@code invalid_request} without the code or token, {@code invalid_grant} with one; token
+ *       exchange, device code, CIBA: the client may not use them);
+ *   <li>{@code scope}: each space-separated scope must be one of the client's, or
+ *       {@code openid}; else 400 {@code invalid_scope}. {@code openid} adds an ID token.
+ * </ol>
+ * A body that is not a form carries no form parameters, so it fails the grant type check, as it
+ * does on Keycloak. Other methods on the token path are 405, {@code OPTIONS} is the CORS
+ * preflight's empty 200, other paths are 404.
+ *
+ * <p>Only the OAuth answers of the token endpoint (200, 400, 401, 403) carry
+ * {@code Cache-Control: no-store} and {@code Pragma: no-cache}, as on Keycloak; its 404, 405 and
+ * 500, and the faults' 5xx and 429, do not.
  *
  * <p>The request is recorded before the latency fault's pause and before the answer is written,
  * so a test that has received its answer (or lost its connection) can already read it back.
@@ -37,8 +62,37 @@ final class TokenEndpoint implements HttpHandler {
 
   private static final String GRANT_TYPE = "grant_type";
   private static final String CLIENT_CREDENTIALS = "client_credentials";
+  private static final String OPENID = "openid";
   private static final String INVALID_CLIENT_CREDENTIALS =
       "Invalid client or Invalid client credentials";
+
+  /**
+   * The grants Keycloak 26.7.3 knows besides client credentials, each with the error it gives a
+   * partner client (service account only) that is authenticated. Grants of Keycloak's
+   * authorization services ({@code urn:ietf:params:oauth:grant-type:uma-ticket}) and JWT
+   * authorization grants ({@code urn:ietf:params:oauth:grant-type:jwt-bearer}) answer according
+   * to their parameters in ways the sandbox does not model: they are
+   * {@code unsupported_grant_type} here.
+   */
+  private static final Map<String, Function<Map<String, List<String>>, Answer>> REFUSED_GRANTS =
+      Map.of(
+          "password", form -> Answer.oauthError(400, "unauthorized_client",
+              "Client not allowed for direct access grants"),
+          "authorization_code", form -> form.containsKey("code")
+              ? Answer.oauthError(400, "invalid_grant", "Code not valid")
+              : Answer.oauthError(400, "invalid_request", "Missing parameter: code"),
+          "refresh_token", form -> form.containsKey("refresh_token")
+              ? Answer.oauthError(400, "invalid_grant", "Invalid refresh token")
+              : Answer.oauthError(400, "invalid_request", "No refresh token"),
+          "urn:ietf:params:oauth:grant-type:token-exchange", form -> Answer.oauthError(400,
+              "invalid_request", "Standard token exchange is not enabled for the requested client"),
+          "urn:ietf:params:oauth:grant-type:device_code", form -> Answer.oauthError(400,
+              "invalid_grant", "Client not allowed OAuth 2.0 Device Authorization Grant"),
+          "urn:openid:params:grant-type:ciba", form -> Answer.oauthError(400,
+              "invalid_grant", "Client not allowed OIDC CIBA Grant"));
+
+  /** Keycloak's answer to a CORS preflight on the token endpoint. */
+  private static final Map<String, String> PREFLIGHT_HEADERS = preflightHeaders();
 
   private final RegisteredClients clients;
   private final TokenIssuer issuer;
@@ -46,6 +100,8 @@ final class TokenEndpoint implements HttpHandler {
   private final Recorder recorder;
   private final Clock clock;
   private final String scope;
+  /** The scopes a client may ask for: those of {@link #scope}. */
+  private final Set<String> clientScopes;
   private final Duration tokenLifetime;
 
   TokenEndpoint(RegisteredClients clients, TokenIssuer issuer, PoaSandbox.Faults faults,
@@ -56,6 +112,9 @@ final class TokenEndpoint implements HttpHandler {
     this.recorder = recorder;
     this.clock = clock;
     this.scope = scope;
+    this.clientScopes = Arrays.stream(scope.split(" "))
+        .filter(name -> !name.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
     this.tokenLifetime = tokenLifetime;
   }
 
@@ -101,15 +160,18 @@ final class TokenEndpoint implements HttpHandler {
     boolean tokenRequest = false;
     Answer answer;
     if (!PoaSandbox.TOKEN_PATH.equals(path)) {
-      answer = Answer.error(404, "Unable to find matching target resource method", null);
+      answer = Answer.plainError(404, "Unable to find matching target resource method", null);
+    } else if ("OPTIONS".equals(method)) {
+      answer = Answer.empty(200,
+          headers.getFirst("Origin") == null ? Map.of() : preflight(headers.getFirst("Origin")));
     } else if (!"POST".equals(method)) {
-      answer = Answer.error(405, "HTTP 405 Method Not Allowed", null).withHeader("Allow", "POST");
+      answer = Answer.plainError(405, "HTTP 405 Method Not Allowed", null);
     } else {
       tokenRequest = true;
       Fault fault = faults.nextScripted();
       answer = fault != null
           ? faultAnswer(fault, credentials.clientId)
-          : grant(isForm, malformedForm, form, credentials);
+          : grant(isForm, malformedForm, form, credentials, foreignOrigin(headers));
     }
 
     recorder.record(new RecordedRequest(receivedAt, method, path, contentType, form,
@@ -128,72 +190,136 @@ final class TokenEndpoint implements HttpHandler {
   }
 
   private Answer grant(boolean isForm, boolean malformedForm, Map<String, List<String>> form,
-      Credentials credentials) {
+      Credentials credentials, boolean foreignOrigin) {
     if (malformedForm) {
-      // Sandbox-specific text: Keycloak's answer to a broken percent-escape was not measured.
-      return Answer.error(400, "invalid_request", "Malformed form body");
+      // Keycloak decodes the whole form first; a broken escape is an exception it does not map.
+      return Answer.plainError(500, "unknown_error",
+          "For more on this error consult the server log.");
     }
     String grantType = isForm ? first(form, GRANT_TYPE) : null;
     if (grantType == null) {
-      return Answer.error(400, "invalid_request", "Missing form parameter: " + GRANT_TYPE);
+      return Answer.oauthError(400, "invalid_request", "Missing form parameter: " + GRANT_TYPE);
     }
-    if (!CLIENT_CREDENTIALS.equals(grantType)) {
-      return Answer.error(400, "unsupported_grant_type", "Unsupported " + GRANT_TYPE);
+    Function<Map<String, List<String>>, Answer> refusal = REFUSED_GRANTS.get(grantType);
+    if (refusal == null && !CLIENT_CREDENTIALS.equals(grantType)) {
+      return Answer.oauthError(400, "unsupported_grant_type", "Unsupported " + GRANT_TYPE);
     }
     switch (clients.check(credentials.clientId, credentials.secret)) {
       case UNKNOWN_CLIENT:
-        return Answer.error(401, "invalid_client", INVALID_CLIENT_CREDENTIALS);
+        return Answer.oauthError(401, "invalid_client", INVALID_CLIENT_CREDENTIALS);
       case WRONG_SECRET:
-        return Answer.error(401, "unauthorized_client", INVALID_CLIENT_CREDENTIALS);
+        return Answer.oauthError(401, "unauthorized_client", INVALID_CLIENT_CREDENTIALS);
       case AUTHENTICATED:
       default:
         break;
     }
-    if (form.values().stream().anyMatch(values -> values.size() != 1)) {
-      return Answer.error(400, "invalid_request", "duplicated parameter");
+    if (foreignOrigin) {
+      return Answer.oauthError(403, "Invalid origin", null);
     }
-    return Answer.json(200, tokenResponse(credentials.clientId));
+    if (form.values().stream().anyMatch(values -> values.size() != 1)) {
+      return Answer.oauthError(400, "invalid_request", "duplicated parameter");
+    }
+    if (refusal != null) {
+      return refusal.apply(form);
+    }
+    String requested = first(form, "scope");
+    boolean openid = false;
+    if (requested != null) {
+      // Keycloak splits on single spaces: "a  b" holds an empty scope, " " none at all.
+      List<String> asked = Arrays.asList(requested.split(" "));
+      openid = asked.contains(OPENID);
+      if (!asked.stream().allMatch(name -> OPENID.equals(name) || clientScopes.contains(name))) {
+        return Answer.oauthError(400, "invalid_scope",
+            "Invalid scopes: " + withoutControlCharacters(requested));
+      }
+    }
+    String granted = openid && !clientScopes.contains(OPENID) ? OPENID + ' ' + scope : scope;
+    return Answer.oauth(200, tokenResponse(credentials.clientId, granted, openid));
   }
 
   private Answer faultAnswer(Fault fault, String clientId) {
     if (fault instanceof Fault.ServerError) {
-      return Answer.error(((Fault.ServerError) fault).status(), "unknown_error",
+      return Answer.plainError(((Fault.ServerError) fault).status(), "unknown_error",
           "For more on this error consult the server log.");
     }
     if (fault instanceof Fault.TooManyRequests) {
-      return Answer.error(429, "HTTP 429 Too Many Requests", null).withHeader("Retry-After",
+      return Answer.plainError(429, "HTTP 429 Too Many Requests", null).withHeader("Retry-After",
           Long.toString(((Fault.TooManyRequests) fault).retryAfterSeconds()));
     }
     if (fault instanceof Fault.MalformedBody) {
-      String whole = tokenResponse(clientId == null ? "unknown" : clientId);
-      return Answer.json(200, whole.substring(0, whole.length() / 2));
+      String whole = tokenResponse(clientId == null ? "unknown" : clientId, scope, false);
+      return Answer.oauth(200, whole.substring(0, whole.length() / 2));
     }
     return Answer.DROP;
   }
 
   /** Keycloak 26's client-credentials response: its fields, in its order. */
-  private String tokenResponse(String clientId) {
+  private String tokenResponse(String clientId, String grantedScope, boolean openid) {
+    TokenIssuer.Tokens tokens = issuer.issue(clientId, grantedScope, tokenLifetime, openid);
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("access_token", issuer.issue(clientId, scope, tokenLifetime));
+    fields.put("access_token", tokens.accessToken);
     fields.put("expires_in", tokenLifetime.getSeconds());
     fields.put("refresh_expires_in", 0);
     fields.put("token_type", "Bearer");
+    if (tokens.idToken != null) {
+      fields.put("id_token", tokens.idToken);
+    }
     fields.put("not-before-policy", 0);
-    fields.put("scope", scope);
+    fields.put("scope", grantedScope);
     return Json.object(fields);
+  }
+
+  /**
+   * Whether the request comes from a browser page of another origin. Keycloak accepts an
+   * {@code Origin} only if it is one of the client's web origins (POA's partner clients have
+   * none) or its own; the sandbox's own origin is {@code http://} and the {@code Host} it was
+   * addressed by.
+   */
+  private static boolean foreignOrigin(Headers headers) {
+    String origin = headers.getFirst("Origin");
+    return origin != null && !origin.equals("http://" + headers.getFirst("Host"));
+  }
+
+  private static Map<String, String> preflight(String origin) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Access-Control-Allow-Origin", origin);
+    headers.putAll(PREFLIGHT_HEADERS);
+    return headers;
+  }
+
+  private static Map<String, String> preflightHeaders() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Access-Control-Allow-Methods", "POST, OPTIONS");
+    headers.put("Access-Control-Allow-Credentials", "true");
+    headers.put("Access-Control-Allow-Headers", "Origin, Accept, X-Requested-With,"
+        + " Access-Control-Request-Method, Access-Control-Request-Headers, DPoP, Content-Type,"
+        + " Authorization");
+    headers.put("Access-Control-Max-Age", "3600");
+    return Collections.unmodifiableMap(headers);
+  }
+
+  /** Keycloak leaves control characters out of an error description. */
+  private static String withoutControlCharacters(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().filter(c -> !Character.isISOControl(c)).forEach(out::appendCodePoint);
+    return out.toString();
   }
 
   private static void send(HttpExchange exchange, Answer answer, boolean head) throws IOException {
     Headers headers = exchange.getResponseHeaders();
-    headers.set("Content-Type", "application/json");
-    headers.set("Cache-Control", "no-store");
-    headers.set("Pragma", "no-cache");
+    if (answer.body != null) {
+      headers.set("Content-Type", "application/json");
+    }
+    if (answer.noStore) {
+      headers.set("Cache-Control", "no-store");
+      headers.set("Pragma", "no-cache");
+    }
     answer.headers.forEach(headers::set);
-    byte[] bytes = answer.body.getBytes(StandardCharsets.UTF_8);
-    if (head) {
+    if (head || answer.body == null) {
       exchange.sendResponseHeaders(answer.status, -1);
       return;
     }
+    byte[] bytes = answer.body.getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(answer.status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
@@ -205,39 +331,62 @@ final class TokenEndpoint implements HttpHandler {
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
-  /** What the sandbox answers: a status, a JSON body and extra headers, or no answer at all. */
+  /**
+   * What the sandbox answers: a status, a JSON body (or none), whether it is one of the token
+   * endpoint's OAuth answers (those carry no-store), extra headers; or no answer at all.
+   */
   private static final class Answer {
 
-    static final Answer DROP = new Answer(0, "", Map.of());
+    static final Answer DROP = new Answer(0, null, false, Map.of());
 
     final int status;
+    /** Null for no body (and then no {@code Content-Type}). */
     final String body;
+    final boolean noStore;
     final Map<String, String> headers;
 
-    private Answer(int status, String body, Map<String, String> headers) {
+    private Answer(int status, String body, boolean noStore, Map<String, String> headers) {
       this.status = status;
       this.body = body;
+      this.noStore = noStore;
       this.headers = headers;
     }
 
-    static Answer json(int status, String body) {
-      return new Answer(status, body, Map.of());
+    /** An answer of Keycloak's token endpoint itself: JSON, with no-store. */
+    static Answer oauth(int status, String body) {
+      return new Answer(status, body, true, Map.of());
     }
 
-    /** Keycloak's error shape: {@code error}, and {@code error_description} when there is one. */
-    static Answer error(int status, String error, String description) {
+    /** Keycloak's OAuth error: {@code error}, and {@code error_description} when there is one. */
+    static Answer oauthError(int status, String error, String description) {
+      return oauth(status, errorBody(error, description));
+    }
+
+    /**
+     * An error from outside the token endpoint's own code (routing, an unmapped exception, the
+     * gateway): the same JSON shape, without no-store.
+     */
+    static Answer plainError(int status, String error, String description) {
+      return new Answer(status, errorBody(error, description), false, Map.of());
+    }
+
+    static Answer empty(int status, Map<String, String> headers) {
+      return new Answer(status, null, false, Map.copyOf(headers));
+    }
+
+    private static String errorBody(String error, String description) {
       Map<String, Object> fields = new LinkedHashMap<>();
       fields.put("error", error);
       if (description != null) {
         fields.put("error_description", description);
       }
-      return json(status, Json.object(fields));
+      return Json.object(fields);
     }
 
     Answer withHeader(String name, String value) {
       Map<String, String> more = new LinkedHashMap<>(headers);
       more.put(name, value);
-      return new Answer(status, body, Map.copyOf(more));
+      return new Answer(status, body, noStore, Map.copyOf(more));
     }
 
     boolean dropsConnection() {

@@ -10,15 +10,22 @@ import feign.FeignException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every error answer, as Keycloak 26 gives it: status, OAuth error, description, headers. */
+/**
+ * Every error answer, as Keycloak 26 gives it: status, OAuth error, description, headers. The
+ * measured answers of Keycloak 26.7.3 are also a table, {@link KeycloakAnswersTest}; these tests
+ * add what the table cannot say (other paths, Basic credentials, the generated client).
+ */
 class ErrorAnswersTest {
 
   private static final String ID = "partner-1";
@@ -58,7 +65,7 @@ class ErrorAnswersTest {
     FeignException rejected = catchThrowableOfType(FeignException.class,
         () -> Wire.tokenApi(POA.sandbox()).createPartnerToken(ID, "wrong", "client_credentials"));
     FeignException badRequest = catchThrowableOfType(FeignException.class,
-        () -> Wire.tokenApi(POA.sandbox()).createPartnerToken(ID, SECRET, "password"));
+        () -> Wire.tokenApi(POA.sandbox()).createPartnerToken(ID, SECRET, "partner_magic"));
 
     assertThat(rejected.status()).isEqualTo(401);
     assertThat(rejected.contentUTF8()).isEmpty();
@@ -98,13 +105,58 @@ class ErrorAnswersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"password", "authorization_code", "refresh_token", "CLIENT_CREDENTIALS", ""})
-  void otherGrantType_is400UnsupportedGrantType_checkedBeforeTheCredentials(String grantType)
+  @ValueSource(strings = {"partner_magic", "CLIENT_CREDENTIALS", "Password", "", "implicit",
+      "urn:ietf:params:oauth:grant-type:pre-authorized_code"})
+  void unknownGrantType_is400UnsupportedGrantType_checkedBeforeTheCredentials(String grantType)
       throws Exception {
     HttpResponse<String> response = post(form("client_id", "stranger", "client_secret", "wrong",
         "grant_type", grantType));
 
     assertOAuthError(response, 400, "unsupported_grant_type", "Unsupported grant_type");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"password", "authorization_code", "refresh_token",
+      "urn:ietf:params:oauth:grant-type:token-exchange",
+      "urn:ietf:params:oauth:grant-type:device_code", "urn:openid:params:grant-type:ciba"})
+  void knownGrantType_authenticatesTheClientFirst(String grantType) throws Exception {
+    HttpResponse<String> unknown = post(form("client_id", "stranger", "client_secret", SECRET,
+        "grant_type", grantType));
+    HttpResponse<String> wrongSecret = post(form("client_id", ID, "client_secret", "wrong",
+        "grant_type", grantType));
+
+    assertOAuthError(unknown, 401, "invalid_client", INVALID_CREDENTIALS);
+    assertOAuthError(wrongSecret, 401, "unauthorized_client", INVALID_CREDENTIALS);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "password|unauthorized_client|Client not allowed for direct access grants",
+      "authorization_code|invalid_request|Missing parameter: code",
+      "refresh_token|invalid_request|No refresh token",
+      "urn:ietf:params:oauth:grant-type:token-exchange|invalid_request"
+          + "|Standard token exchange is not enabled for the requested client",
+      "urn:ietf:params:oauth:grant-type:device_code|invalid_grant"
+          + "|Client not allowed OAuth 2.0 Device Authorization Grant",
+      "urn:openid:params:grant-type:ciba|invalid_grant|Client not allowed OIDC CIBA Grant"})
+  void knownGrantType_theClientMayNotUse_isThatGrantsOwnError(String grantType, String error,
+      String description) throws Exception {
+    HttpResponse<String> response = post(form("client_id", ID, "client_secret", SECRET,
+        "grant_type", grantType));
+
+    assertOAuthError(response, 400, error, description);
+  }
+
+  @Test
+  void knownGrantType_byHttpBasic_isThatGrantsOwnError() throws Exception {
+    HttpResponse<String> response = Wire.send(HttpRequest.newBuilder(POA.sandbox().tokenEndpoint())
+        .header("Content-Type", Wire.FORM)
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            (ID + ':' + SECRET).getBytes(StandardCharsets.UTF_8)))
+        .POST(BodyPublishers.ofString(form("grant_type", "refresh_token", "refresh_token", "x")))
+        .build());
+
+    assertOAuthError(response, 400, "invalid_grant", "Invalid refresh token");
   }
 
   @Test
@@ -144,25 +196,41 @@ class ErrorAnswersTest {
     assertOAuthError(response, 401, "unauthorized_client", INVALID_CREDENTIALS);
   }
 
-  @Test
-  void brokenPercentEscape_is400InvalidRequest() throws Exception {
-    HttpResponse<String> response = post("client_id=" + ID + "&client_secret=%zz"
-        + "&grant_type=client_credentials");
+  @ParameterizedTest
+  @ValueSource(strings = {"client_secret=%zz", "client_secret=%", "client_secret=%2",
+      "%zz=x", "scope=a+%zz"})
+  void brokenPercentEscape_is500UnknownError_withoutNoStore(String broken) throws Exception {
+    HttpResponse<String> response = post("client_id=" + ID + "&grant_type=client_credentials&"
+        + broken);
 
-    assertOAuthError(response, 400, "invalid_request", "Malformed form body");
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).isEqualTo("{\"error\":\"unknown_error\","
+        + "\"error_description\":\"For more on this error consult the server log.\"}");
+    assertPlainJson(response);
+    assertThat(POA.sandbox().lastTokenRequest().orElseThrow().responseStatus()).hasValue(500);
+  }
+
+  @Test
+  void brokenPercentEscape_inABodyThatIsNotAForm_isNotDecoded() throws Exception {
+    HttpResponse<String> response = Wire.send(HttpRequest.newBuilder(POA.sandbox().tokenEndpoint())
+        .header("Content-Type", "text/plain")
+        .POST(BodyPublishers.ofString("client_secret=%zz&grant_type=client_credentials"))
+        .build());
+
+    assertOAuthError(response, 400, "invalid_request", "Missing form parameter: grant_type");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"GET", "PUT", "DELETE", "PATCH", "OPTIONS"})
-  void otherMethodOnTheTokenPath_is405_allowingPost(String method) throws Exception {
+  @ValueSource(strings = {"GET", "PUT", "DELETE", "PATCH"})
+  void otherMethodOnTheTokenPath_is405_withoutAllowOrNoStore(String method) throws Exception {
     HttpResponse<String> response = Wire.send(Wire.request(POA.sandbox(), PoaSandbox.TOKEN_PATH)
         .method(method, BodyPublishers.noBody())
         .build());
 
     assertThat(response.statusCode()).isEqualTo(405);
-    assertThat(response.headers().firstValue("Allow")).hasValue("POST");
-    assertThat(json(response.body()).get("error").asText()).isEqualTo("HTTP 405 Method Not Allowed");
-    assertNoStoreJson(response);
+    assertThat(response.body()).isEqualTo("{\"error\":\"HTTP 405 Method Not Allowed\"}");
+    assertThat(response.headers().firstValue("Allow")).isEmpty();
+    assertPlainJson(response);
   }
 
   @Test
@@ -173,6 +241,71 @@ class ErrorAnswersTest {
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.body()).isEmpty();
+    assertThat(response.headers().firstValue("Allow")).isEmpty();
+    assertPlainJson(response);
+  }
+
+  @Test
+  void optionsOnTheTokenPath_isAnEmpty200() throws Exception {
+    HttpResponse<String> response = Wire.send(Wire.request(POA.sandbox(), PoaSandbox.TOKEN_PATH)
+        .method("OPTIONS", BodyPublishers.noBody())
+        .build());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEmpty();
+    assertThat(response.headers().firstValue("Content-Type")).isEmpty();
+    assertThat(response.headers().firstValue("Cache-Control")).isEmpty();
+    assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  @Test
+  void optionsWithAnOrigin_isKeycloaksCorsPreflight_echoingTheOrigin() throws Exception {
+    HttpResponse<String> response = Wire.send(Wire.request(POA.sandbox(), PoaSandbox.TOKEN_PATH)
+        .header("Origin", "https://app.partner.example")
+        .header("Access-Control-Request-Method", "POST")
+        .method("OPTIONS", BodyPublishers.noBody())
+        .build());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Access-Control-Allow-Origin"))
+        .hasValue("https://app.partner.example");
+    assertThat(response.headers().firstValue("Access-Control-Allow-Methods"))
+        .hasValue("POST, OPTIONS");
+    assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
+    assertThat(response.headers().firstValue("Access-Control-Max-Age")).hasValue("3600");
+  }
+
+  @Test
+  void foreignOrigin_is403InvalidOrigin_afterTheCredentials() throws Exception {
+    HttpResponse<String> refused = Wire.send(HttpRequest.newBuilder(POA.sandbox().tokenEndpoint())
+        .header("Content-Type", Wire.FORM)
+        .header("Origin", "https://app.partner.example")
+        .POST(BodyPublishers.ofString(Wire.form("client_id", ID, "client_secret", SECRET,
+            "grant_type", "client_credentials")))
+        .build());
+    HttpResponse<String> wrongSecret = Wire.send(HttpRequest.newBuilder(POA.sandbox().tokenEndpoint())
+        .header("Content-Type", Wire.FORM)
+        .header("Origin", "https://app.partner.example")
+        .POST(BodyPublishers.ofString(Wire.form("client_id", ID, "client_secret", "wrong",
+            "grant_type", "client_credentials")))
+        .build());
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).isEqualTo("{\"error\":\"Invalid origin\"}");
+    assertNoStoreJson(refused);
+    assertOAuthError(wrongSecret, 401, "unauthorized_client", INVALID_CREDENTIALS);
+  }
+
+  @Test
+  void theSandboxesOwnOrigin_isAccepted_asKeycloakAcceptsItsOwn() throws Exception {
+    HttpResponse<String> response = Wire.send(HttpRequest.newBuilder(POA.sandbox().tokenEndpoint())
+        .header("Content-Type", Wire.FORM)
+        .header("Origin", POA.sandbox().baseUrl())
+        .POST(BodyPublishers.ofString(Wire.form("client_id", ID, "client_secret", SECRET,
+            "grant_type", "client_credentials")))
+        .build());
+
+    assertThat(response.statusCode()).isEqualTo(200);
   }
 
   @ParameterizedTest
@@ -185,9 +318,9 @@ class ErrorAnswersTest {
         .build());
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(json(response.body()).get("error").asText())
-        .isEqualTo("Unable to find matching target resource method");
-    assertNoStoreJson(response);
+    assertThat(response.body())
+        .isEqualTo("{\"error\":\"Unable to find matching target resource method\"}");
+    assertPlainJson(response);
   }
 
   static Stream<Arguments> everyKindOfAnswer() {
@@ -221,6 +354,13 @@ class ErrorAnswersTest {
     assertThat(body.size()).isEqualTo(2);
     assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
     assertNoStoreJson(response);
+  }
+
+  /** Keycloak's answers from outside its token endpoint code (404, 405, 500): JSON, no no-store. */
+  private static void assertPlainJson(HttpResponse<String> response) {
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.headers().firstValue("Cache-Control")).isEmpty();
+    assertThat(response.headers().firstValue("Pragma")).isEmpty();
   }
 
   private static void assertNoStoreJson(HttpResponse<String> response) {

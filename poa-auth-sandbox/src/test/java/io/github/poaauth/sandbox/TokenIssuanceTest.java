@@ -11,12 +11,14 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /** A registered client gets the token object of the provider page, through the generated client. */
 class TokenIssuanceTest {
+
+  /** base64url of {"alg":"RS256","typ" : "JWT","kid" : : Keycloak's header up to the key id. */
+  private static final String KEYCLOAK_HEADER_PREFIX =
+      "eyJhbGciOiJSUzI1NiIsInR5cCIgOiAiSldUIiwia2lkIiA6";
 
   private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
 
@@ -69,7 +75,8 @@ class TokenIssuanceTest {
   }
 
   @Test
-  void accessToken_isJwtShaped_withKeycloakClaims_countedFromTheSandboxClock() throws Exception {
+  void accessToken_isKeycloaks_rs256WithItsHeaderAndExactlyItsClaims_countedFromTheSandboxClock()
+      throws Exception {
     sandbox = PoaSandbox.builder()
         .client("partner-7", "p7-secret")
         .clock(Clock.fixed(NOW, ZoneOffset.UTC))
@@ -79,20 +86,96 @@ class TokenIssuanceTest {
         "client_secret", "p7-secret", "grant_type", "client_credentials")).body())
         .get("access_token").asText();
 
-    JsonNode header = Wire.header(token);
-    assertThat(header.get("alg").asText()).isEqualTo("HS256");
-    assertThat(header.get("typ").asText()).isEqualTo("JWT");
+    // Keycloak's header, odd spaces included: the page's sample token starts the same way.
+    assertThat(token).startsWith(KEYCLOAK_HEADER_PREFIX);
+    String header = new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]),
+        StandardCharsets.UTF_8);
+    assertThat(header).matches("\\{\"alg\":\"RS256\",\"typ\" : \"JWT\",\"kid\" : \"[A-Za-z0-9_-]{43}\"}");
     JsonNode claims = claims(token);
+    assertThat(fieldNames(claims))
+        .containsExactly("exp", "iat", "jti", "iss", "sub", "typ", "azp", "scope");
     assertThat(claims.get("iat").asLong()).isEqualTo(NOW.getEpochSecond());
     assertThat(claims.get("exp").asLong()).isEqualTo(NOW.getEpochSecond() + 1800);
     assertThat(claims.get("iss").asText()).isEqualTo(sandbox.baseUrl() + "/realms/cybrillarta")
         .isEqualTo(sandbox.issuer());
     assertThat(claims.get("azp").asText()).isEqualTo("partner-7");
-    assertThat(claims.get("client_id").asText()).isEqualTo("partner-7");
     assertThat(claims.get("scope").asText()).isEqualTo("partner");
     assertThat(claims.get("typ").asText()).isEqualTo("Bearer");
-    assertThat(claims.get("jti").asText()).isNotBlank();
+    assertThat(claims.get("jti").asText())
+        .matches("trrtcc:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     assertThat(claims.get("sub").asText()).isNotBlank();
+  }
+
+  @Test
+  void kid_isTheSameForEveryTokenOfASandbox_andDiffersBetweenSandboxes() throws Exception {
+    sandbox = PoaSandbox.builder().start();
+
+    String token = json(Wire.postForm(sandbox, Wire.validForm(sandbox)).body())
+        .get("access_token").asText();
+    String[] parts = token.split("\\.");
+
+    // The kid is 43 base64url characters (a SHA-256), the same in every token of the sandbox.
+    String kid = Wire.header(token).get("kid").asText();
+    String again = json(Wire.postForm(sandbox, Wire.validForm(sandbox)).body())
+        .get("access_token").asText();
+    assertThat(Wire.header(again).get("kid").asText()).isEqualTo(kid).hasSize(43);
+    try (PoaSandbox other = PoaSandbox.builder().start()) {
+      String foreign = json(Wire.postForm(other, Wire.validForm(other)).body())
+          .get("access_token").asText();
+      assertThat(Wire.header(foreign).get("kid").asText()).isNotEqualTo(kid);
+    }
+    // An RSA 2048 signature is 256 bytes.
+    assertThat(Base64.getUrlDecoder().decode(parts[2])).hasSize(256);
+  }
+
+  @Test
+  void scopeOpenid_addsAnIdTokenForTheSameClient_andWidensTheScope() throws Exception {
+    sandbox = PoaSandbox.builder()
+        .client("partner-7", "p7-secret")
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+        .start();
+
+    JsonNode response = json(Wire.postForm(sandbox, form("client_id", "partner-7",
+        "client_secret", "p7-secret", "grant_type", "client_credentials", "scope", "openid"))
+        .body());
+
+    assertThat(fieldNames(response)).containsExactly("access_token", "expires_in",
+        "refresh_expires_in", "token_type", "id_token", "not-before-policy", "scope");
+    assertThat(response.get("scope").asText()).isEqualTo("openid partner");
+    String accessToken = response.get("access_token").asText();
+    String idToken = response.get("id_token").asText();
+    assertThat(claims(accessToken).get("scope").asText()).isEqualTo("openid partner");
+    assertThat(idToken).startsWith(KEYCLOAK_HEADER_PREFIX);
+    JsonNode id = claims(idToken);
+    assertThat(fieldNames(id))
+        .containsExactly("exp", "iat", "jti", "iss", "aud", "sub", "typ", "azp", "at_hash");
+    assertThat(id.get("typ").asText()).isEqualTo("ID");
+    assertThat(id.get("aud").asText()).isEqualTo("partner-7");
+    assertThat(id.get("azp").asText()).isEqualTo("partner-7");
+    assertThat(id.get("sub")).isEqualTo(claims(accessToken).get("sub"));
+    assertThat(id.get("iat").asLong()).isEqualTo(NOW.getEpochSecond());
+    assertThat(id.get("exp").asLong()).isEqualTo(NOW.getEpochSecond() + 1800);
+    byte[] digest = MessageDigest.getInstance("SHA-256")
+        .digest(accessToken.getBytes(StandardCharsets.US_ASCII));
+    assertThat(id.get("at_hash").asText()).isEqualTo(Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(Arrays.copyOf(digest, 16)));
+    assertThat(sandbox.isValidToken(accessToken)).isTrue();
+    assertThat(sandbox.isValidToken(idToken)).as("an ID token is no bearer token").isFalse();
+  }
+
+  @Test
+  void requestedScope_mayBeAnyOfTheConfiguredScopes_theResponseHasThemAll() throws Exception {
+    sandbox = PoaSandbox.builder().scope("partner reports").start();
+
+    JsonNode reports = json(Wire.postForm(sandbox, Wire.validForm(sandbox) + "&scope=reports")
+        .body());
+    HttpResponse<String> other = Wire.postForm(sandbox, Wire.validForm(sandbox)
+        + "&scope=reports+admin");
+
+    assertThat(reports.get("scope").asText()).isEqualTo("partner reports");
+    assertThat(other.statusCode()).isEqualTo(400);
+    assertThat(other.body()).isEqualTo(
+        "{\"error\":\"invalid_scope\",\"error_description\":\"Invalid scopes: reports admin\"}");
   }
 
   @Test
@@ -198,9 +281,18 @@ class TokenIssuanceTest {
     assertThat(sandbox.isValidToken(foreign)).isFalse();
     assertThat(sandbox.isValidToken(tampered)).isFalse();
     assertThat(sandbox.isValidToken("not-a-token")).isFalse();
+    assertThat(sandbox.isValidToken(parts[0] + '.' + parts[1] + ".AAAA")).isFalse();
+    assertThat(sandbox.isValidToken(parts[0] + '.' + parts[1] + '.')).isFalse();
+    assertThat(sandbox.isValidToken(parts[0] + '.' + parts[1] + ".%%%")).isFalse();
     assertThat(sandbox.isValidToken(null)).isFalse();
     clock.set(NOW.plusSeconds(60));
     assertThat(sandbox.isValidToken(token)).isFalse();
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   /** A clock a test moves by hand. */
