@@ -396,10 +396,13 @@ public final class PoaTokenProvider implements AutoCloseable {
     try {
       AccessToken token = guardedFetch.get();
       Cached fresh = new Cached(token, settings.refreshAhead(), settings.expirySkew());
+      cache.set(fresh);
+      // close() sets `closed` before it clears the cache: whichever of the two clears runs last,
+      // a closed provider is left without a token, so its hot path cannot hand one out.
       if (closed) {
+        cache.set(null);
         throw new TokenEndpointUnavailableException("PoaTokenProvider was closed", null);
       }
-      cache.set(fresh);
       rejection = null;
       failuresInARow = 0;
       nextBackgroundRefreshMillis = 0;
