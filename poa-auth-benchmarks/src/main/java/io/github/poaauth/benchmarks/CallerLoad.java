@@ -126,14 +126,7 @@ final class CallerLoad {
     Totals t = new Totals();
     for (Caller c : callers) {
       all.add(c.histogram);
-      t.calls += c.calls;
-      t.over1ms += c.over1ms;
-      t.over10ms += c.over10ms;
-      t.over100ms += c.over100ms;
-      t.pastExpiry += c.pastExpiry;
-      t.pastExpiryInShortCalls += c.pastExpiryInShortCalls;
-      t.errors += c.errors;
-      t.maxNanos = Math.max(t.maxNanos, c.maxNanos);
+      t.add(c);
     }
     t.histogram = all;
     t.gcCount = gcCount;
@@ -141,9 +134,8 @@ final class CallerLoad {
     return t;
   }
 
-  /** Merged results of all callers. */
-  static final class Totals {
-    Histogram histogram;
+  /** What a caller counts; merged over all callers by {@link #add(Counts)}. */
+  static class Counts {
     long calls;
     long over1ms;
     long over10ms;
@@ -153,6 +145,22 @@ final class CallerLoad {
     long pastExpiryInShortCalls;
     long errors;
     long maxNanos;
+
+    void add(Counts other) {
+      calls += other.calls;
+      over1ms += other.over1ms;
+      over10ms += other.over10ms;
+      over100ms += other.over100ms;
+      pastExpiry += other.pastExpiry;
+      pastExpiryInShortCalls += other.pastExpiryInShortCalls;
+      errors += other.errors;
+      maxNanos = Math.max(maxNanos, other.maxNanos);
+    }
+  }
+
+  /** Merged results of all callers. */
+  static final class Totals extends Counts {
+    Histogram histogram;
     /** Garbage collections during the run, and their accumulated time. */
     long gcCount;
     long gcMillis;
@@ -166,16 +174,8 @@ final class CallerLoad {
   }
 
   /** One request thread. Its fields are read by the harness only after the thread has ended. */
-  private final class Caller implements Runnable {
+  private final class Caller extends Counts implements Runnable {
     final Histogram histogram = new Histogram(MAX_RECORDED_NANOS, 3);
-    long calls;
-    long over1ms;
-    long over10ms;
-    long over100ms;
-    long pastExpiry;
-    long pastExpiryInShortCalls;
-    long errors;
-    long maxNanos;
 
     @Override
     public void run() {
