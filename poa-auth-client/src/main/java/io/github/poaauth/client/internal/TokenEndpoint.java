@@ -186,19 +186,16 @@ public final class TokenEndpoint {
     return s.length() <= 20 ? s : s.substring(0, 20) + "…";
   }
 
-  static byte[] readBounded(Response.Body body) throws IOException {
-    if (body == null) {
+  /** The whole body; {@link JdkHttpTransport} collected it already, capped at {@link #MAX_BODY_BYTES}. */
+  static byte[] bodyOf(Response response) throws IOException {
+    if (response.body() == null) {
       return new byte[0];
     }
-    try (InputStream in = body.asInputStream()) {
-      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (bytes.length > MAX_BODY_BYTES) {
-        throw new InvalidTokenResponseException(
-            "token endpoint body is larger than " + MAX_BODY_BYTES + " bytes", null);
-      }
-      return bytes;
+    try (InputStream in = response.body().asInputStream()) {
+      return in.readAllBytes();
     }
   }
+
 
   private static String firstHeader(Response response, String name) {
     for (var entry : response.headers().entrySet()) {
@@ -225,7 +222,7 @@ public final class TokenEndpoint {
         throw new InvalidTokenResponseException("token response has Content-Type '"
             + truncate(contentType) + "', expected application/json", null);
       }
-      byte[] body = readBounded(response.body());
+      byte[] body = bodyOf(response);
       if (body.length == 0) {
         throw new InvalidTokenResponseException("token response body is empty", null);
       }
@@ -300,7 +297,7 @@ public final class TokenEndpoint {
 
     private OAuthError readError(Response response) {
       try {
-        byte[] body = readBounded(response.body());
+        byte[] body = bodyOf(response);
         JsonNode tree = body.length == 0 ? null : mapper.readTree(body);
         if (tree == null || !tree.isObject() || !tree.path("error").isTextual()) {
           return null;
