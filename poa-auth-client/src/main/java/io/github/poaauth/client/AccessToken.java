@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A bearer token issued by POA's token endpoint. Immutable and thread-safe.
@@ -18,6 +19,12 @@ import java.util.Optional;
  * }</pre>
  */
 public final class AccessToken {
+  /**
+   * RFC 6750 section 2.1: what may follow {@code Bearer } in a header. Rules out control
+   * characters, spaces and non-ASCII, which would fold or break the header line.
+   */
+  private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+
   private final String value;
   private final String tokenType;
   private final String scope;
@@ -47,12 +54,17 @@ public final class AccessToken {
    * @param issuedAt when the token request was sent
    * @param lifetime the {@code expires_in} the endpoint granted, positive
    * @return the token
-   * @throws IllegalArgumentException if value is blank or lifetime not positive
+   * @throws IllegalArgumentException if value is blank or not an RFC 6750 {@code b64token}, or
+   *     lifetime is not positive
    */
   public static AccessToken of(String value, String tokenType, String scope, Instant issuedAt,
       Duration lifetime) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("access token value must not be blank");
+    }
+    if (!B64TOKEN.matcher(value).matches()) {
+      throw new IllegalArgumentException("access token value is not an RFC 6750 b64token "
+          + "(letters, digits, - . _ ~ + /, then = padding)");
     }
     if (lifetime == null || lifetime.isZero() || lifetime.isNegative()) {
       throw new IllegalArgumentException("token lifetime must be positive but was " + lifetime);

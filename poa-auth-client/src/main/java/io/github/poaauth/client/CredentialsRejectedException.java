@@ -10,10 +10,15 @@ import java.util.Optional;
  * <p>Never retried: the same credentials get the same answer, and an identity provider may lock
  * out a client that keeps failing. After a rejection, {@link PoaTokenProvider} fails further
  * calls fast with a new instance of this exception (the first one as its cause) until its
- * rejection cool-down has passed. Fix the credentials, then build a new provider.
+ * rejection cool-down has passed, or at once when the client secret it reads has changed (see
+ * {@link PoaTokenProvider.Builder#clientSecretSource(java.util.function.Supplier)}).
+ *
+ * <p>The error code and description are what the server sent, reduced to printable ASCII, the
+ * code to RFC 6749's character set and 64 characters, the description to 200; the message
+ * holds only the status and the code.
  */
 public final class CredentialsRejectedException extends PoaAuthException {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final int httpStatus;
   private final String errorCode;
@@ -39,9 +44,6 @@ public final class CredentialsRejectedException extends PoaAuthException {
     if (code != null) {
       sb.append(' ').append(code);
     }
-    if (description != null && !description.isBlank()) {
-      sb.append(" (").append(description).append(')');
-    }
     return sb.toString();
   }
 
@@ -58,5 +60,10 @@ public final class CredentialsRejectedException extends PoaAuthException {
   /** @return the OAuth {@code error_description}, if the body had one */
   public Optional<String> errorDescription() {
     return Optional.ofNullable(errorDescription);
+  }
+
+  @Override
+  CredentialsRejectedException forCaller() {
+    return new CredentialsRejectedException(httpStatus, errorCode, errorDescription, this);
   }
 }

@@ -1,32 +1,26 @@
 package io.github.poaauth.client;
 
-import io.github.poaauth.client.internal.DaemonThreads;
-import io.github.poaauth.client.internal.Settings;
-import io.github.poaauth.client.internal.TokenEndpoint;
-import io.github.poaauth.client.internal.TransientEndpointException;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.poaauth.client.internal.CachedToken;
+import io.github.poaauth.client.internal.ProviderSettings;
+import io.github.poaauth.client.internal.TokenRefresher;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalBiFunction;
-import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import java.net.ProxySelector;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * Bearer tokens for POA's additional APIs: OAuth 2.0 client credentials against
@@ -57,12 +51,22 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Failures</h2>
  * I/O errors, timeouts, HTTP 408, 429 and 5xx are retried with exponential backoff and jitter,
- * waiting at least what {@code Retry-After} asks (up to 30 s). OAuth rejections are never
- * retried: they raise {@link CredentialsRejectedException}, and for the rejection cool-down
- * further calls fail fast without asking the endpoint. A circuit breaker around the retried
- * call fails callers at once with {@link TokenEndpointUnavailableException} while it is open. A
- * background refresh that fails while the current token is valid is invisible to callers; it is
- * tried again after a backoff.
+ * waiting at least what {@code Retry-After} asks (up to 30 s), never past the call timeout.
+ * TLS failures, redirects, 404/405 and other wrong-address answers are not retried. OAuth
+ * rejections are never retried: they raise {@link CredentialsRejectedException}, and for the
+ * rejection cool-down further calls fail fast without asking the endpoint (unless the client
+ * secret changed). A circuit breaker around the retried call fails callers at once with
+ * {@link TokenEndpointUnavailableException} while it is open. A background refresh that fails
+ * while the current token is valid is invisible to callers; it is tried again after a backoff
+ * of 1 s doubling to 30 s. Every caller gets its own exception instance, with its own stack
+ * trace; a failure shared by waiting callers is its cause.
+ *
+ * <h2>Threads</h2>
+ * A caller that must wait for a token sends the request on its own thread (others waiting for
+ * the same token wait for it); background refreshes run on {@link Builder#executor(Executor)},
+ * by default a small pool shared by every provider in the JVM (at most 4 daemon threads, ending
+ * when idle). The HTTP client is shared too unless the provider has its own proxy or
+ * {@link SSLContext}. So a provider by default owns no thread, and N providers cost O(1).
  *
  * <h2>Thread safety</h2>
  * Thread-safe. {@link #token()} on a fresh token is one volatile read and one clock read, no
@@ -82,84 +86,33 @@ public final class PoaTokenProvider implements AutoCloseable {
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
   /** Default {@link Builder#rejectionCooldown(Duration)}. */
   public static final Duration DEFAULT_REJECTION_COOLDOWN = Duration.ofSeconds(30);
-  /** Longest pause between failed background refreshes while the current token stays valid. */
-  static final Duration MAX_BACKGROUND_BACKOFF = Duration.ofSeconds(30);
+  /** Default {@link Builder#maxAttempts(int)}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 4;
+  /** Default first wait of {@link Builder#retryBackoff(Duration, Duration)}. */
+  public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofMillis(200);
+  /** Default longest wait of {@link Builder#retryBackoff(Duration, Duration)}. */
+  public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(5);
+  /** Default {@link Builder#circuitBreakerFailureRateThreshold(float)}, in percent. */
+  public static final float DEFAULT_CIRCUIT_BREAKER_FAILURE_RATE = 50f;
+  /** Default window size of {@link Builder#circuitBreakerWindow(int, int)}. */
+  public static final int DEFAULT_CIRCUIT_BREAKER_WINDOW = 10;
+  /** Default minimum calls of {@link Builder#circuitBreakerWindow(int, int)}. */
+  public static final int DEFAULT_CIRCUIT_BREAKER_MINIMUM_CALLS = 3;
+  /** Default {@link Builder#circuitBreakerOpenDuration(Duration)}. */
+  public static final Duration DEFAULT_CIRCUIT_BREAKER_OPEN = Duration.ofSeconds(30);
+  /** Default {@link Builder#name(String)}. */
+  public static final String DEFAULT_NAME = "poa-auth-token";
+  /** The documented token path, appended to the base URL unless {@link Builder#tokenPath} says otherwise. */
+  public static final String DEFAULT_TOKEN_PATH = ProviderSettings.DEFAULT_TOKEN_PATH;
 
-  private static final Logger LOG = LoggerFactory.getLogger(PoaTokenProvider.class);
-
-  /** The cached token with its precomputed deadlines; replaced whole, never mutated. */
-  private static final class Cached {
-    final AccessToken token;
-    final long issuedAtMillis;
-    /** From here on a background refresh is due (refresh-ahead window). */
-    final long refreshAtMillis;
-    /** From here on the token is no longer handed out. */
-    final long expireAtMillis;
-
-    Cached(AccessToken token, Duration refreshAhead, Duration skew) {
-      this.token = token;
-      long lifetime = token.lifetime().toMillis();
-      long effectiveSkew = Math.min(skew.toMillis(), lifetime / 10);
-      long effectiveAhead = Math.max(Math.min(refreshAhead.toMillis(), lifetime / 2), effectiveSkew);
-      this.issuedAtMillis = token.issuedAt().toEpochMilli();
-      this.refreshAtMillis = issuedAtMillis + lifetime - effectiveAhead;
-      this.expireAtMillis = issuedAtMillis + lifetime - effectiveSkew;
-    }
-  }
-
-  /** A rejection and the time until which it is repeated without asking the endpoint. */
-  private static final class Rejection {
-    final CredentialsRejectedException exception;
-    final long untilMillis;
-
-    Rejection(CredentialsRejectedException exception, long untilMillis) {
-      this.exception = exception;
-      this.untilMillis = untilMillis;
-    }
-  }
-
-  private final Settings settings;
+  private final ProviderSettings settings;
   private final Clock clock;
-  private final Executor executor;
-  /** Non-null when the provider created the executor, and so must shut it down. */
-  private final ExecutorService ownedExecutor;
-  private final CircuitBreaker circuitBreaker;
-  private final Supplier<AccessToken> guardedFetch;
+  private final TokenRefresher refresher;
 
-  /** The hot path reads only this: one volatile read. */
-  private final AtomicReference<Cached> cache = new AtomicReference<>();
-  /**
-   * The single in-flight refresh, or null. Whoever installs a future by CAS owns the refresh;
-   * everyone else waits on that future: this is what makes the fetch single-flight.
-   */
-  private final AtomicReference<CompletableFuture<Cached>> inFlight = new AtomicReference<>();
-  /** Last rejection, repeated to callers during the cool-down instead of asking again. */
-  private volatile Rejection rejection;
-  /** No background refresh before this time: backoff after a failed background refresh. */
-  private volatile long nextBackgroundRefreshMillis;
-  /** Failed refreshes in a row; written only by the refresh task, which is single-flight. */
-  private volatile int failuresInARow;
-  private volatile boolean closed;
-
-  private PoaTokenProvider(Builder b) {
-    this.settings = b.settings();
-    this.clock = b.clock;
-    if (b.executor != null) {
-      this.executor = b.executor;
-      this.ownedExecutor = null;
-    } else {
-      this.ownedExecutor = DaemonThreads.cachedPool("poa-auth-refresh");
-      this.executor = ownedExecutor;
-    }
-    TokenEndpoint endpoint = new TokenEndpoint(settings.baseUrl(), settings.clientId(),
-        b.clientSecret, settings.connectTimeout(), settings.readTimeout(),
-        settings.connectTimeout().plus(settings.readTimeout()), clock,
-        b.httpLogLevel);
-    Retry retry = Retry.of("poa-auth-token", effectiveRetryConfig(b.retryConfig));
-    this.circuitBreaker = CircuitBreaker.of("poa-auth-token",
-        effectiveCircuitBreakerConfig(b.circuitBreakerConfig));
-    this.guardedFetch = CircuitBreaker.decorateSupplier(circuitBreaker,
-        Retry.decorateSupplier(retry, endpoint::requestToken));
+  private PoaTokenProvider(ProviderSettings settings) {
+    this.settings = settings;
+    this.clock = settings.clock();
+    this.refresher = new TokenRefresher(settings);
   }
 
   /** @return a new builder; {@code baseUrl}, {@code clientId} and {@code clientSecret} are required */
@@ -182,10 +135,12 @@ public final class PoaTokenProvider implements AutoCloseable {
 
   static Builder builderFromEnvironment(Map<String, String> env, Properties props) {
     return builder()
-        .baseUrl(Settings.fromEnvironment(env, props, "POA_BASE_URL", "poa.base-url", "base URL"))
-        .clientId(Settings.fromEnvironment(env, props, "POA_CLIENT_ID", "poa.client-id", "client id"))
-        .clientSecret(Settings.fromEnvironment(env, props, "POA_CLIENT_SECRET", "poa.client-secret",
-            "client secret"));
+        .baseUrl(ProviderSettings.fromEnvironment(env, props, "POA_BASE_URL", "poa.base-url",
+            "base URL"))
+        .clientId(ProviderSettings.fromEnvironment(env, props, "POA_CLIENT_ID", "poa.client-id",
+            "client id"))
+        .clientSecret(ProviderSettings.fromEnvironment(env, props, "POA_CLIENT_SECRET",
+            "poa.client-secret", "client secret"));
   }
 
   /**
@@ -201,333 +156,228 @@ public final class PoaTokenProvider implements AutoCloseable {
    * @throws IllegalStateException the provider is closed
    */
   public AccessToken token() {
-    Cached c = cache.get();
+    CachedToken c = refresher.cached();
     if (c != null) {
       long now = clock.millis();
-      if (now < c.refreshAtMillis && now >= c.issuedAtMillis) {
-        return c.token;
+      CachedToken.State state = c.state(now);
+      if (state == CachedToken.State.FRESH) {
+        return c.token();
       }
-      if (now < c.expireAtMillis) {
-        refreshInBackgroundIfDue(now);
-        return c.token;
+      if (state == CachedToken.State.REFRESH_DUE) {
+        refresher.refreshInBackgroundIfDue(now);
+        return c.token();
       }
     }
-    return awaitRefresh();
+    return awaitToken();
   }
 
   /**
-   * Like {@link #token()}, without blocking the caller. Cancelling the returned future does not
-   * cancel the shared refresh.
+   * Like {@link #token()}, without blocking the caller: a request it needs runs on the
+   * executor. Cancelling the returned future does not cancel the shared refresh.
    *
    * @return a future completed with a valid token, or exceptionally with a
    *     {@link PoaAuthException} (a {@link TokenEndpointUnavailableException} after the call
-   *     timeout)
+   *     timeout), or an {@link IllegalStateException} when the provider is closed
    */
   public CompletableFuture<AccessToken> tokenAsync() {
-    Cached c = cache.get();
+    CachedToken c = refresher.cached();
     if (c != null) {
       long now = clock.millis();
-      if (now < c.expireAtMillis) {
-        if (now >= c.refreshAtMillis || now < c.issuedAtMillis) {
-          refreshInBackgroundIfDue(now);
+      CachedToken.State state = c.state(now);
+      if (state != CachedToken.State.EXPIRED) {
+        if (state == CachedToken.State.REFRESH_DUE) {
+          refresher.refreshInBackgroundIfDue(now);
         }
-        return CompletableFuture.completedFuture(c.token);
+        return CompletableFuture.completedFuture(c.token());
       }
     }
+    // Captured here, on the caller's thread, so that a failure shows where the caller asked.
+    StackTraceElement[] callerStack = new Throwable().getStackTrace();
     try {
       checkOpen();
       failFastIfRejected();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return refresh(false)
-        .thenApply(cached -> cached.token)
+    CompletableFuture<AccessToken> mine = new CompletableFuture<>();
+    refresher.join(TokenRefresher.Mode.ASYNC).result()
         .orTimeout(settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .exceptionallyCompose(e -> {
-          Throwable cause = unwrap(e);
-          if (cause instanceof TimeoutException) {
-            cause = callTimedOut();
+        .whenComplete((cached, failure) -> {
+          if (failure == null) {
+            mine.complete(cached.token());
+          } else {
+            PoaAuthException e = forCaller(failure);
+            e.setStackTrace(callerStack);
+            mine.completeExceptionally(e);
           }
-          return CompletableFuture.failedFuture(cause);
         });
+    return mine;
   }
 
   /**
    * Drops {@code rejected} from the cache, after a resource API answered 401 with it, so that
    * the next {@link #token()} fetches a new one. Does nothing if a different (newer) token is
-   * cached by now.
+   * cached by now: many requests failing with the same token cause one new token, not many.
    *
    * @param rejected the token the resource API refused
+   * @return whether the token was dropped (false when it was no longer the cached one)
    */
-  public void invalidate(AccessToken rejected) {
+  public boolean invalidate(AccessToken rejected) {
     Objects.requireNonNull(rejected, "rejected");
-    Cached c = cache.get();
-    if (c != null && c.token.equals(rejected)) {
-      cache.compareAndSet(c, null);
+    return refresher.invalidate(rejected);
+  }
+
+  /**
+   * The provider's own view of its health, without a request: for health checks.
+   *
+   * @return the current status
+   */
+  public PoaTokenStatus status() {
+    TokenRefresher.Snapshot s = refresher.snapshot();
+    PoaTokenStatus.State state;
+    if (s.closed()) {
+      state = PoaTokenStatus.State.CLOSED;
+    } else if (s.rejection() != null) {
+      state = PoaTokenStatus.State.REJECTED;
+    } else if (s.breaker() == CircuitBreaker.State.OPEN
+        || s.breaker() == CircuitBreaker.State.FORCED_OPEN) {
+      state = PoaTokenStatus.State.UNAVAILABLE;
+    } else if (s.cached() != null && s.cached().usableAt(clock.millis())) {
+      state = PoaTokenStatus.State.VALID;
+    } else {
+      state = PoaTokenStatus.State.NO_TOKEN;
     }
+    return new PoaTokenStatus(state,
+        Optional.ofNullable(s.cached()).map(cached -> cached.token().expiresAt()),
+        s.rejection() == null ? Optional.empty() : s.rejection().errorCode(),
+        s.breaker().name());
+  }
+
+  /** @return the name given to {@link Builder#name(String)} */
+  public String name() {
+    return settings.name();
+  }
+
+  /**
+   * The Resilience4j circuit breaker around the token request, for monitoring (its metrics,
+   * state and events; {@code poa-auth-micrometer} binds them). Forcing its state is possible and
+   * takes effect; its configuration comes from the builder.
+   *
+   * @return the circuit breaker
+   */
+  public CircuitBreaker circuitBreaker() {
+    return refresher.circuitBreaker();
+  }
+
+  /**
+   * The Resilience4j retry of the token request, for monitoring.
+   *
+   * @return the retry
+   */
+  public Retry retry() {
+    return refresher.retry();
   }
 
   /**
    * Stops background work: an in-flight refresh is interrupted, waiting callers get a
-   * {@link TokenEndpointUnavailableException}, threads the provider created end. An executor
-   * given to the builder is not shut down. Idempotent.
+   * {@link TokenEndpointUnavailableException}, the circuit breaker and retry leave the
+   * registries they were created in, and threads the provider created end (an HTTP client of
+   * its own is closed where the JDK can: on JDK 21 and later). Threads shared with other
+   * providers, and an executor given to the builder, are left running. Idempotent.
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    // Dropping the token sends every later call to the slow path, which checks `closed`: the
-    // hot path needs no check of its own.
-    cache.set(null);
-    CompletableFuture<Cached> pending = inFlight.get();
-    if (pending != null) {
-      pending.completeExceptionally(
-          new TokenEndpointUnavailableException("PoaTokenProvider was closed", null));
-    }
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdownNow();
-      try {
-        ownedExecutor.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    refresher.close();
   }
 
   /** Lists the settings; the client secret is masked. */
   @Override
   public String toString() {
-    return "PoaTokenProvider{" + settings + ", circuitBreaker=" + circuitBreaker.getState()
-        + (closed ? ", closed" : "") + '}';
+    return "PoaTokenProvider{" + settings + ", circuitBreaker=" + circuitBreaker().getState()
+        + (refresher.isClosed() ? ", closed" : "") + '}';
   }
 
-  private void refreshInBackgroundIfDue(long now) {
-    // Unlocked pre-checks keep the refresh-ahead window cheap; refresh() re-checks after it
-    // owns the in-flight slot. A race here can at worst start no refresh this call, never two.
-    if (inFlight.get() == null && now >= nextBackgroundRefreshMillis && !closed) {
-      Rejection r = rejection;
-      if (r == null || now >= r.untilMillis) {
-        refresh(true);
-      }
-    }
-  }
-
-  private AccessToken awaitRefresh() {
+  private AccessToken awaitToken() {
     checkOpen();
     failFastIfRejected();
-    CompletableFuture<Cached> pending = refresh(false);
+    TokenRefresher.Flight flight = refresher.join(TokenRefresher.Mode.BLOCKING);
+    refresher.runIfUnclaimed(flight);
     try {
-      return pending.get(settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS).token;
+      return flight.result().get(settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS).token();
     } catch (TimeoutException e) {
       throw callTimedOut();
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof PoaAuthException) {
-        throw (PoaAuthException) cause;
-      }
-      throw new TokenEndpointUnavailableException("token refresh failed unexpectedly", cause);
+      throw forCaller(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TokenEndpointUnavailableException("interrupted while waiting for a token", e);
+      throw new TokenEndpointUnavailableException("interrupted while waiting for a token", null);
     }
   }
 
   private TokenEndpointUnavailableException callTimedOut() {
-    return new TokenEndpointUnavailableException(
-        "no token within the call timeout of " + settings.callTimeout()
-            + "; the refresh goes on in the background", null);
+    return new TokenEndpointUnavailableException("no token within the call timeout of "
+        + settings.callTimeout() + "; the refresh goes on in the background", null);
+  }
+
+  private PoaAuthException forCaller(Throwable failure) {
+    Throwable f = failure;
+    while (f instanceof java.util.concurrent.CompletionException && f.getCause() != null) {
+      f = f.getCause();
+    }
+    if (f instanceof PoaAuthException shared) {
+      return shared.forCaller();
+    }
+    if (f instanceof TimeoutException) {
+      return callTimedOut();
+    }
+    return new TokenEndpointUnavailableException("token refresh failed unexpectedly: "
+        + f.getClass().getSimpleName(), null);
   }
 
   private void failFastIfRejected() {
-    Rejection r = rejection;
-    if (r != null && clock.millis() < r.untilMillis) {
-      CredentialsRejectedException first = r.exception;
-      throw new CredentialsRejectedException(first.httpStatus(), first.errorCode().orElse(null),
-          first.errorDescription().orElse(null), first);
+    CredentialsRejectedException rejected = refresher.activeRejection(clock.millis());
+    if (rejected != null) {
+      throw rejected.forCaller();
     }
   }
 
   private void checkOpen() {
-    if (closed) {
+    if (refresher.isClosed()) {
       throw new IllegalStateException("PoaTokenProvider is closed");
     }
   }
 
   /**
-   * Returns the in-flight refresh, starting one if none runs.
-   *
-   * @param background true when the caller holds a valid token and only wants it renewed
-   */
-  private CompletableFuture<Cached> refresh(boolean background) {
-    while (true) {
-      CompletableFuture<Cached> existing = inFlight.get();
-      if (existing != null) {
-        return existing;
-      }
-      CompletableFuture<Cached> mine = new CompletableFuture<>();
-      if (!inFlight.compareAndSet(null, mine)) {
-        continue;
-      }
-      // We own the slot. Re-check: a refresh that just finished published its token before
-      // freeing the slot, so it is visible here and no second request is needed.
-      Cached c = cache.get();
-      long now = clock.millis();
-      if (c != null && now >= c.issuedAtMillis
-          && now < (background ? c.refreshAtMillis : c.expireAtMillis)) {
-        inFlight.set(null);
-        mine.complete(c);
-        return mine;
-      }
-      try {
-        executor.execute(() -> runRefresh(mine));
-      } catch (RejectedExecutionException e) {
-        inFlight.set(null);
-        mine.completeExceptionally(new TokenEndpointUnavailableException(
-            closed ? "PoaTokenProvider was closed" : "refresh executor rejected the token refresh",
-            e));
-      }
-      return mine;
-    }
-  }
-
-  private void runRefresh(CompletableFuture<Cached> mine) {
-    try {
-      AccessToken token = guardedFetch.get();
-      Cached fresh = new Cached(token, settings.refreshAhead(), settings.expirySkew());
-      cache.set(fresh);
-      // close() sets `closed` before it clears the cache: whichever of the two clears runs last,
-      // a closed provider is left without a token, so its hot path cannot hand one out.
-      if (closed) {
-        cache.set(null);
-        throw new TokenEndpointUnavailableException("PoaTokenProvider was closed", null);
-      }
-      rejection = null;
-      failuresInARow = 0;
-      nextBackgroundRefreshMillis = 0;
-      LOG.debug("POA token refreshed: {}", token);
-      inFlight.set(null);
-      mine.complete(fresh);
-    } catch (Throwable t) {
-      PoaAuthException failure = toPublic(t);
-      long now = clock.millis();
-      if (failure instanceof CredentialsRejectedException) {
-        rejection = new Rejection((CredentialsRejectedException) failure,
-            now + settings.rejectionCooldown().toMillis());
-      }
-      int failures = failuresInARow + 1;
-      failuresInARow = failures;
-      nextBackgroundRefreshMillis = now + backgroundBackoff(failures).toMillis();
-      if (!closed) {
-        LOG.warn("POA token refresh failed ({} in a row): {}", failures, failure.getMessage());
-      }
-      inFlight.set(null);
-      mine.completeExceptionally(failure);
-      if (t instanceof Error && !(t instanceof StackOverflowError)) {
-        throw (Error) t;
-      }
-    }
-  }
-
-  static Duration backgroundBackoff(int failuresInARow) {
-    int exponent = Math.min(failuresInARow - 1, 5);
-    Duration backoff = Duration.ofSeconds(1L << exponent);
-    return backoff.compareTo(MAX_BACKGROUND_BACKOFF) > 0 ? MAX_BACKGROUND_BACKOFF : backoff;
-  }
-
-  private PoaAuthException toPublic(Throwable t) {
-    if (t instanceof PoaAuthException) {
-      return (PoaAuthException) t;
-    }
-    if (t instanceof CallNotPermittedException) {
-      return new TokenEndpointUnavailableException("circuit breaker is open after repeated token "
-          + "endpoint failures; not calling it until the breaker lets a trial call through", t);
-    }
-    if (t instanceof TransientEndpointException) {
-      return new TokenEndpointUnavailableException("token endpoint unavailable after "
-          + settings.maxAttempts() + " attempt(s): " + t.getMessage(), t);
-    }
-    if (closed) {
-      return new TokenEndpointUnavailableException("PoaTokenProvider was closed", t);
-    }
-    return new TokenEndpointUnavailableException("token refresh failed unexpectedly: "
-        + t.getClass().getName(), t);
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof java.util.concurrent.CompletionException
-        || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  /** Keeps the partner's attempts and waits; the retry decision and Retry-After stay ours. */
-  static RetryConfig effectiveRetryConfig(RetryConfig partner) {
-    IntervalBiFunction<Object> waits = partner.getIntervalBiFunction();
-    return RetryConfig.custom()
-        .maxAttempts(partner.getMaxAttempts())
-        .retryOnException(e -> e instanceof TransientEndpointException)
-        .intervalBiFunction((attempt, outcome) -> {
-          long wait = waits.apply(attempt, outcome);
-          if (outcome.isLeft() && outcome.getLeft() instanceof TransientEndpointException) {
-            Duration asked = ((TransientEndpointException) outcome.getLeft()).retryAfter().orElse(null);
-            if (asked != null) {
-              wait = Math.max(wait, asked.toMillis());
-            }
-          }
-          return wait;
-        })
-        .build();
-  }
-
-  /** Keeps the partner's thresholds and windows; rejections never count as endpoint failures. */
-  static CircuitBreakerConfig effectiveCircuitBreakerConfig(CircuitBreakerConfig partner) {
-    return CircuitBreakerConfig.from(partner)
-        .recordException(e -> !(e instanceof CredentialsRejectedException))
-        .recordExceptions()
-        .ignoreException(e -> e instanceof CredentialsRejectedException)
-        .ignoreExceptions()
-        .build();
-  }
-
-  /**
-   * Configuration of a {@link PoaTokenProvider}. Not thread-safe; {@link #build()} validates
-   * every setting and names the one that is wrong.
+   * Configuration of a {@link PoaTokenProvider}. Not thread-safe. Each setter rejects a bad
+   * value at once; {@link #build()} checks the combination and names the setting that is wrong
+   * (never the secret's value).
    */
   public static final class Builder {
-    /** 4 attempts, waits of about 0.2, 0.4, 0.8 s (±50% jitter), at most 5 s each. */
-    public static final RetryConfig DEFAULT_RETRY_CONFIG = RetryConfig.custom()
-        .maxAttempts(4)
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-            Duration.ofMillis(200), 2.0, 0.5, Duration.ofSeconds(5)))
-        .build();
-    /** Opens when half of the last 10 refreshes (at least 3) failed; trial call after 30 s. */
-    public static final CircuitBreakerConfig DEFAULT_CIRCUIT_BREAKER_CONFIG =
-        CircuitBreakerConfig.custom()
-            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-            .slidingWindowSize(10)
-            .minimumNumberOfCalls(3)
-            .failureRateThreshold(50)
-            .waitDurationInOpenState(Duration.ofSeconds(30))
-            .permittedNumberOfCallsInHalfOpenState(1)
-            .build();
-
+    private String name = DEFAULT_NAME;
     private String baseUrl;
+    private String tokenPath = DEFAULT_TOKEN_PATH;
     private String clientId;
-    private String clientSecret;
+    private Supplier<String> clientSecret;
     private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
     private Duration expirySkew = DEFAULT_EXPIRY_SKEW;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private Duration rejectionCooldown = DEFAULT_REJECTION_COOLDOWN;
-    private RetryConfig retryConfig = DEFAULT_RETRY_CONFIG;
-    private CircuitBreakerConfig circuitBreakerConfig = DEFAULT_CIRCUIT_BREAKER_CONFIG;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
+    private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
+    private float breakerFailureRate = DEFAULT_CIRCUIT_BREAKER_FAILURE_RATE;
+    private int breakerWindow = DEFAULT_CIRCUIT_BREAKER_WINDOW;
+    private int breakerMinimumCalls = DEFAULT_CIRCUIT_BREAKER_MINIMUM_CALLS;
+    private Duration breakerOpen = DEFAULT_CIRCUIT_BREAKER_OPEN;
+    private CircuitBreakerRegistry circuitBreakerRegistry;
+    private RetryRegistry retryRegistry;
     private Clock clock = Clock.systemUTC();
     private Executor executor;
+    private PoaTokenListener listener = PoaTokenListener.NONE;
+    private ProxySelector proxy;
+    private SSLContext sslContext;
     private feign.Logger.Level httpLogLevel = feign.Logger.Level.NONE;
 
     private Builder() {
@@ -544,6 +394,19 @@ public final class PoaTokenProvider implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The path of the token endpoint below the base URL. Default {@link #DEFAULT_TOKEN_PATH
+     * /v2/auth/cybrillarta/token}, as POA documents it; override it only for an environment
+     * that serves it elsewhere (POA's own sample posts to {@code /poa/auth/token}).
+     *
+     * @param tokenPath an absolute path, without query or fragment
+     * @return this builder
+     */
+    public Builder tokenPath(String tokenPath) {
+      this.tokenPath = tokenPath;
+      return this;
+    }
+
     /** @param clientId the {@code client_id} POA support shared @return this builder */
     public Builder clientId(String clientId) {
       this.clientId = clientId;
@@ -552,7 +415,24 @@ public final class PoaTokenProvider implements AutoCloseable {
 
     /** @param clientSecret the {@code client_secret}; never logged or printed @return this builder */
     public Builder clientSecret(String clientSecret) {
-      this.clientSecret = clientSecret;
+      ProviderSettings.required("clientSecret", clientSecret);
+      String secret = clientSecret.trim();
+      this.clientSecret = () -> secret;
+      return this;
+    }
+
+    /**
+     * The {@code client_secret}, read at every token request, so that a rotated secret (in a
+     * vault, a mounted file) is used without a restart. After a rejection the provider reads it
+     * again, and asks the endpoint at once if it changed instead of waiting out the rejection
+     * cool-down. Keep it fast; an exception it throws, or a blank result, fails that request as
+     * a retryable {@link TokenEndpointUnavailableException}.
+     *
+     * @param clientSecret the source of the secret
+     * @return this builder
+     */
+    public Builder clientSecretSource(Supplier<String> clientSecret) {
+      this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
       return this;
     }
 
@@ -564,7 +444,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * @return this builder
      */
     public Builder refreshAhead(Duration refreshAhead) {
-      this.refreshAhead = Settings.notNegative("refreshAhead", refreshAhead);
+      this.refreshAhead = ProviderSettings.notNegative("refreshAhead", refreshAhead);
       return this;
     }
 
@@ -575,70 +455,151 @@ public final class PoaTokenProvider implements AutoCloseable {
      * @return this builder
      */
     public Builder expirySkew(Duration expirySkew) {
-      this.expirySkew = Settings.notNegative("expirySkew", expirySkew);
+      this.expirySkew = ProviderSettings.notNegative("expirySkew", expirySkew);
       return this;
     }
 
-    /** TCP connect timeout of one attempt. Default 5 s. @return this builder */
+    /** TCP (and TLS) connect timeout of one attempt. Default 5 s. @return this builder */
     public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = Settings.positive("connectTimeout", connectTimeout);
+      this.connectTimeout = ProviderSettings.positive("connectTimeout", connectTimeout);
       return this;
     }
 
     /**
      * How long one attempt may wait for the complete answer after connecting (headers and
-     * body; a slow drip counts). Default 10 s.
+     * body; a slow drip counts): an attempt ends at connect plus read timeout. Default 10 s.
      *
      * @return this builder
      */
     public Builder readTimeout(Duration readTimeout) {
-      this.readTimeout = Settings.positive("readTimeout", readTimeout);
+      this.readTimeout = ProviderSettings.positive("readTimeout", readTimeout);
       return this;
     }
 
     /**
-     * The longest a blocking {@link PoaTokenProvider#token()} waits, retries included. Default
-     * 30 s.
+     * The longest one token request takes, retries and their waits included, and so the longest
+     * a blocking {@link PoaTokenProvider#token()} waits. Default 30 s.
      *
      * @return this builder
      */
     public Builder callTimeout(Duration callTimeout) {
-      this.callTimeout = Settings.positive("callTimeout", callTimeout);
+      this.callTimeout = ProviderSettings.positive("callTimeout", callTimeout);
       return this;
     }
 
     /**
      * How long after a rejection calls fail fast with the same error instead of asking the
-     * endpoint again. Default 30 s.
+     * endpoint again (unless the secret changed). Zero turns it off. Default 30 s.
      *
      * @return this builder
      */
     public Builder rejectionCooldown(Duration rejectionCooldown) {
-      this.rejectionCooldown = Settings.notNegative("rejectionCooldown", rejectionCooldown);
+      this.rejectionCooldown = ProviderSettings.notNegative("rejectionCooldown", rejectionCooldown);
       return this;
     }
 
     /**
-     * Attempts and waits for transient failures: only {@code maxAttempts} and the interval
-     * function are used. Which failures are retried is not configurable: rejections never are.
-     * Default {@link #DEFAULT_RETRY_CONFIG}.
+     * HTTP attempts per token request for transient failures (I/O errors, timeouts, 408, 429,
+     * 5xx); 1 turns retries off. Rejections and wrong-address answers are never retried.
+     * Default 4.
      *
+     * @param maxAttempts 1 to 10
      * @return this builder
      */
-    public Builder retryConfig(RetryConfig retryConfig) {
-      this.retryConfig = Objects.requireNonNull(retryConfig, "retryConfig");
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = ProviderSettings.between("maxAttempts", maxAttempts, 1, 10);
       return this;
     }
 
     /**
-     * Thresholds and windows of the circuit breaker around the retried call. Which failures
-     * count is not configurable: rejections never do. Default
-     * {@link #DEFAULT_CIRCUIT_BREAKER_CONFIG}.
+     * Waits between attempts: {@code initial}, doubling each time, each randomized by ±50%, at
+     * most {@code max}; a longer {@code Retry-After} is honoured up to 30 s. Default 200 ms to
+     * 5 s.
+     *
+     * @param initial the first wait, positive
+     * @param max the longest wait, not shorter than {@code initial}
+     * @return this builder
+     */
+    public Builder retryBackoff(Duration initial, Duration max) {
+      this.retryInitialBackoff = ProviderSettings.positive("retryBackoff initial", initial);
+      this.retryMaxBackoff = ProviderSettings.positive("retryBackoff max", max);
+      return this;
+    }
+
+    /**
+     * Failure rate, in percent of the window's token requests, from which the circuit breaker
+     * opens. Rejections never count as failures. Default 50.
+     *
+     * @param percent more than 0, at most 100
+     * @return this builder
+     */
+    public Builder circuitBreakerFailureRateThreshold(float percent) {
+      if (!(percent > 0 && percent <= 100)) {
+        throw new IllegalArgumentException("circuitBreakerFailureRateThreshold must be more than "
+            + "0 and at most 100 but was " + percent);
+      }
+      this.breakerFailureRate = percent;
+      return this;
+    }
+
+    /**
+     * The circuit breaker's window: the last {@code size} token requests, judged once at least
+     * {@code minimumCalls} were made. Default 10 and 3.
+     *
+     * @param size 1 to 1000
+     * @param minimumCalls 1 to {@code size}
+     * @return this builder
+     */
+    public Builder circuitBreakerWindow(int size, int minimumCalls) {
+      this.breakerWindow = ProviderSettings.between("circuitBreakerWindow size", size, 1, 1000);
+      this.breakerMinimumCalls = ProviderSettings.between("circuitBreakerWindow minimumCalls",
+          minimumCalls, 1, 1000);
+      return this;
+    }
+
+    /**
+     * How long the open circuit breaker fails calls at once before it lets one trial request
+     * through. Default 30 s.
      *
      * @return this builder
      */
-    public Builder circuitBreakerConfig(CircuitBreakerConfig circuitBreakerConfig) {
-      this.circuitBreakerConfig = Objects.requireNonNull(circuitBreakerConfig, "circuitBreakerConfig");
+    public Builder circuitBreakerOpenDuration(Duration openDuration) {
+      this.breakerOpen = ProviderSettings.positive("circuitBreakerOpenDuration", openDuration);
+      return this;
+    }
+
+    /**
+     * Creates the provider's circuit breaker in this registry (named {@link #name(String)}),
+     * so that the partner's Resilience4j metrics and Spring Boot Actuator see it; it is removed
+     * again on {@link PoaTokenProvider#close()}. Its configuration is still this builder's:
+     * the registry's defaults do not apply. Default: no registry.
+     *
+     * @return this builder
+     */
+    public Builder circuitBreakerRegistry(CircuitBreakerRegistry registry) {
+      this.circuitBreakerRegistry = Objects.requireNonNull(registry, "circuitBreakerRegistry");
+      return this;
+    }
+
+    /**
+     * Like {@link #circuitBreakerRegistry(CircuitBreakerRegistry)}, for the retry.
+     *
+     * @return this builder
+     */
+    public Builder retryRegistry(RetryRegistry registry) {
+      this.retryRegistry = Objects.requireNonNull(registry, "retryRegistry");
+      return this;
+    }
+
+    /**
+     * Names the provider: its circuit breaker and retry (in registries too), its meters. Give
+     * each provider in one registry its own. Default {@link #DEFAULT_NAME}.
+     *
+     * @param name 1 to 64 letters, digits, {@code .}, {@code _} or {@code -}
+     * @return this builder
+     */
+    public Builder name(String name) {
+      this.name = name;
       return this;
     }
 
@@ -649,9 +610,11 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * Runs token requests (background refreshes and the fetch blocking callers wait for); at
-     * most one task runs at a time. Not shut down by {@link PoaTokenProvider#close()}. Default:
-     * a daemon thread the provider owns.
+     * Runs background refreshes and the requests of {@link PoaTokenProvider#tokenAsync()}; at
+     * most one task of this provider runs at a time. A blocking {@code token()} never depends
+     * on it: a task it rejects, drops or never runs costs no caller a token. Not shut down by
+     * {@link PoaTokenProvider#close()}. Default: a pool of at most 4 daemon threads shared by
+     * every provider in the JVM.
      *
      * @return this builder
      */
@@ -661,9 +624,44 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
+     * Receives every refresh, failure, invalidation and circuit breaker change; see
+     * {@link PoaTokenListener}. Default: none.
+     *
+     * @return this builder
+     */
+    public Builder listener(PoaTokenListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * The proxy of the token request. Default: the JVM's standard proxy settings
+     * ({@code https.proxyHost} and friends, through {@link ProxySelector#getDefault()}).
+     *
+     * @return this builder
+     */
+    public Builder proxy(ProxySelector proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy");
+      return this;
+    }
+
+    /**
+     * TLS of the token request: a context whose trust managers trust POA's certificate (a
+     * corporate TLS-inspecting proxy's CA, say), and whose key managers present a client
+     * certificate if POA asks for mutual TLS. Default: the JVM's default context.
+     *
+     * @return this builder
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /**
      * Feign log level of the token call, written to SLF4J logger
-     * {@code io.github.poaauth.client.http} at DEBUG. Every line is redacted: even at
-     * {@code FULL} the secret and the token are masked. Default {@code NONE}.
+     * {@code io.github.poaauth.client.http} at DEBUG. Method, URL, status, timing, header names
+     * and body sizes only: no header value the server sent and no body is ever printed, at any
+     * level. Default {@code NONE}.
      *
      * @return this builder
      */
@@ -672,29 +670,26 @@ public final class PoaTokenProvider implements AutoCloseable {
       return this;
     }
 
-    Settings settings() {
-      return new Settings(Settings.baseUrl(baseUrl), Settings.required("clientId", clientId),
-          refreshAhead, expirySkew, connectTimeout, readTimeout, callTimeout, rejectionCooldown,
-          retryConfig.getMaxAttempts());
-    }
-
     /**
      * @return a new provider; it fetches nothing until first asked
      * @throws IllegalStateException a required setting is missing or blank
      * @throws IllegalArgumentException a setting has a bad value, such as an {@code http} URL
-     *     to a non-loopback host
+     *     to a non-loopback host, or the name is taken in a given registry
      */
     public PoaTokenProvider build() {
-      settings();
-      Settings.required("clientSecret", clientSecret);
-      return new PoaTokenProvider(this);
+      return new PoaTokenProvider(new ProviderSettings(name, baseUrl, tokenPath, clientId,
+          clientSecret, refreshAhead, expirySkew, connectTimeout, readTimeout, callTimeout,
+          rejectionCooldown, maxAttempts, retryInitialBackoff, retryMaxBackoff,
+          breakerFailureRate, breakerWindow, breakerMinimumCalls, breakerOpen,
+          circuitBreakerRegistry, retryRegistry, clock, executor, listener, proxy, sslContext,
+          httpLogLevel));
     }
 
-    /** Lists the settings; the client secret is masked. */
+    /** Lists the main settings; the client secret is masked. */
     @Override
     public String toString() {
-      return "PoaTokenProvider.Builder{baseUrl=" + baseUrl + ", clientId=" + clientId
-          + ", clientSecret=" + (clientSecret == null ? "null" : "****") + '}';
+      return "PoaTokenProvider.Builder{name=" + name + ", baseUrl=" + baseUrl + ", clientId="
+          + clientId + ", clientSecret=" + (clientSecret == null ? "null" : "****") + '}';
     }
   }
 }

@@ -33,7 +33,7 @@ class BuilderValidationTest {
 
   @Test
   void missingSecret_namesTheSetting() {
-    assertThatThrownBy(() -> complete().clientSecret(null).build())
+    assertThatThrownBy(() -> complete().clientSecret((String) null).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("clientSecret is required");
   }

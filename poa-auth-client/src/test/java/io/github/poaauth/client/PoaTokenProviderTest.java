@@ -59,7 +59,8 @@ class PoaTokenProviderTest {
         .connectTimeout(Duration.ofSeconds(1))
         .readTimeout(Duration.ofSeconds(2))
         .callTimeout(Duration.ofSeconds(10))
-        .retryConfig(RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(10)).build());
+        .maxAttempts(3)
+        .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(10));
   }
 
   private PoaTokenProvider provider(PoaTokenProvider.Builder builder) {
@@ -181,8 +182,7 @@ class PoaTokenProviderTest {
   void backgroundRefreshFailure_isInvisible_andCurrentTokenKeepsBeingServed() throws Exception {
     TrackingExecutor refreshes = new TrackingExecutor();
     PoaTokenProvider tokens = provider(builder().executor(refreshes));
-    AccessToken first = tokens.token();
-    assertThat(refreshes.awaitFinished(1)).isTrue();
+    AccessToken first = tokens.token(); // a blocking caller fetches on its own thread
     server.otherwise(json(503, "{}"));
     clock.advance(Duration.ofSeconds(1600));
 
@@ -230,9 +230,9 @@ class PoaTokenProviderTest {
 
     assertThatThrownBy(tokens::token)
         .isInstanceOf(TokenEndpointUnavailableException.class)
-        .hasMessageContaining("after 3 attempt(s)")
+        .hasMessageContaining("after 3 attempts")
         .hasMessageContaining("HTTP 500")
-        .hasCauseInstanceOf(io.github.poaauth.client.internal.TransientEndpointException.class);
+        .hasCauseInstanceOf(TokenEndpointUnavailableException.class);
     assertThat(server.requestCount()).isEqualTo(3);
   }
 
@@ -272,11 +272,10 @@ class PoaTokenProviderTest {
   void circuitBreaker_opensAfterFailures_failsFast_andRecoversHalfOpen() throws Exception {
     server.otherwise(json(500, "{}"));
     PoaTokenProvider tokens = provider(builder()
-        .retryConfig(RetryConfig.custom().maxAttempts(1).build())
-        .circuitBreakerConfig(CircuitBreakerConfig.custom()
-            .slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(50)
-            .waitDurationInOpenState(Duration.ofMillis(300))
-            .permittedNumberOfCallsInHalfOpenState(1).build()));
+        .maxAttempts(1)
+        .circuitBreakerWindow(2, 2)
+        .circuitBreakerFailureRateThreshold(50)
+        .circuitBreakerOpenDuration(Duration.ofMillis(300)));
 
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
@@ -285,11 +284,11 @@ class PoaTokenProviderTest {
     assertThatThrownBy(tokens::token)
         .isInstanceOf(TokenEndpointUnavailableException.class)
         .hasMessageContaining("circuit breaker is open")
-        .hasCauseInstanceOf(CallNotPermittedException.class);
+        .hasRootCauseInstanceOf(CallNotPermittedException.class);
     assertThat(server.requestCount()).isEqualTo(2);
 
     server.otherwise(server.token(1800));
-    Thread.sleep(400); // the breaker's own open-state wait runs on real time
+    clock.advance(Duration.ofMillis(400)); // the breaker measures its open state on the provider's clock
     assertThat(tokens.token().value()).isEqualTo("token-1");
     assertThat(server.requestCount()).isEqualTo(3);
   }
@@ -326,8 +325,7 @@ class PoaTokenProviderTest {
     server.otherwise(oauthError(401, "invalid_client"));
     PoaTokenProvider tokens = provider(builder()
         .rejectionCooldown(Duration.ZERO)
-        .circuitBreakerConfig(CircuitBreakerConfig.custom()
-            .slidingWindowSize(2).minimumNumberOfCalls(2).build()));
+        .circuitBreakerWindow(2, 2));
 
     for (int i = 0; i < 4; i++) {
       assertThatThrownBy(tokens::token).isInstanceOf(CredentialsRejectedException.class);
@@ -344,7 +342,7 @@ class PoaTokenProviderTest {
       "missing access_token|application/json|{\"expires_in\":1800,\"token_type\":\"Bearer\"}|no access_token",
       "blank access_token|application/json|{\"access_token\":\" \",\"expires_in\":1800,\"token_type\":\"Bearer\"}|no access_token",
       "null access_token|application/json|{\"access_token\":null,\"expires_in\":1800,\"token_type\":\"Bearer\"}|no access_token",
-      "token_type mac|application/json|{\"access_token\":\"abc\",\"expires_in\":1800,\"token_type\":\"mac\"}|token_type 'mac'",
+      "token_type mac|application/json|{\"access_token\":\"abc\",\"expires_in\":1800,\"token_type\":\"mac\"}|token_type other than Bearer",
       "missing token_type|application/json|{\"access_token\":\"abc\",\"expires_in\":1800}|no token_type",
       "missing expires_in|application/json|{\"access_token\":\"abc\",\"token_type\":\"Bearer\"}|no expires_in",
       "zero expires_in|application/json|{\"access_token\":\"abc\",\"expires_in\":0,\"token_type\":\"Bearer\"}|expires_in 0",
@@ -353,7 +351,7 @@ class PoaTokenProviderTest {
       "huge expires_in|application/json|{\"access_token\":\"abc\",\"expires_in\":99999999999,\"token_type\":\"Bearer\"}|'expires_in' has the wrong type",
       "absurd expires_in|application/json|{\"access_token\":\"abc\",\"expires_in\":2000000000,\"token_type\":\"Bearer\"}|expires_in 2000000000",
       "OAuth error in a 200|application/json|{\"error\":\"invalid_client\"}|no access_token",
-      "HTML content type|text/html|{\"access_token\":\"abc\",\"expires_in\":1800,\"token_type\":\"Bearer\"}|Content-Type 'text/html'",
+      "HTML content type|text/html|{\"access_token\":\"abc\",\"expires_in\":1800,\"token_type\":\"Bearer\"}|Content-Type other than application/json",
   })
   void invalidTokenResponse_isTyped_namesTheField_andIsNotRetried(String name, String contentType,
       String body, String message) {
@@ -386,7 +384,7 @@ class PoaTokenProviderTest {
 
     assertThatThrownBy(tokens::token)
         .isInstanceOf(TokenEndpointUnavailableException.class)
-        .hasMessageContaining("elsewhere.example")
+        .hasMessageNotContaining("elsewhere.example")
         .hasMessageContaining("never followed");
     assertThat(server.requestCount()).isEqualTo(1);
   }
@@ -444,22 +442,14 @@ class PoaTokenProviderTest {
   }
 
   @Test
-  void close_endsProviderThreads_andRejectsFurtherCalls() throws Exception {
+  void close_rejectsFurtherCalls() throws Exception {
     PoaTokenProvider tokens = builder().build();
     tokens.token();
-    assertThat(providerThreads()).isNotEmpty();
 
     tokens.close();
 
-    assertThat(providerThreads()).isEmpty();
     assertThatThrownBy(tokens::token).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
-  }
-
-  static List<Thread> providerThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("poa-auth-") && t.isAlive())
-        .toList();
   }
 
   private static AccessToken awaitTokenOtherThan(PoaTokenProvider tokens, AccessToken old)

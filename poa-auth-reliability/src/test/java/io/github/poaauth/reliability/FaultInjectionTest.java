@@ -14,7 +14,6 @@ import io.github.poaauth.client.CredentialsRejectedException;
 import io.github.poaauth.client.InvalidTokenResponseException;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.client.TokenEndpointUnavailableException;
-import io.github.resilience4j.retry.RetryConfig;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -61,7 +60,7 @@ class FaultInjectionTest {
         .connectTimeout(Duration.ofMillis(500))
         .readTimeout(Duration.ofMillis(500))
         .callTimeout(Duration.ofSeconds(5))
-        .retryConfig(RetryConfig.custom().maxAttempts(ATTEMPTS).waitDuration(Duration.ofMillis(10)).build());
+        .maxAttempts(ATTEMPTS).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(10));
   }
 
   private static final String BODY_OK = "{\"access_token\":\"abc.def.ghi\",\"expires_in\":1800,\"token_type\":\"Bearer\"}";

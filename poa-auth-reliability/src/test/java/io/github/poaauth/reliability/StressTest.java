@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.poaauth.client.AccessToken;
 import io.github.poaauth.client.PoaAuthException;
 import io.github.poaauth.client.PoaTokenProvider;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,9 +71,8 @@ class StressTest {
           .connectTimeout(Duration.ofMillis(300))
           .readTimeout(Duration.ofSeconds(1))
           .callTimeout(CALL_TIMEOUT)
-          .retryConfig(RetryConfig.custom().maxAttempts(ATTEMPTS).waitDuration(Duration.ofMillis(50)).build())
-          .circuitBreakerConfig(CircuitBreakerConfig.custom().slidingWindowSize(4).minimumNumberOfCalls(2)
-              .waitDurationInOpenState(Duration.ofMillis(500)).permittedNumberOfCallsInHalfOpenState(1).build())
+          .maxAttempts(ATTEMPTS).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(50))
+          .circuitBreakerWindow(4, 2).circuitBreakerOpenDuration(Duration.ofMillis(500))
           .executor(refreshes)
           .build();
       ExecutorService callers = Executors.newFixedThreadPool(THREADS);

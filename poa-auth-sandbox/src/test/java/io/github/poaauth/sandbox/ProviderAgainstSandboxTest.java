@@ -8,7 +8,6 @@ import io.github.poaauth.client.CredentialsRejectedException;
 import io.github.poaauth.client.InvalidTokenResponseException;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.client.TokenEndpointUnavailableException;
-import io.github.resilience4j.retry.RetryConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,7 +203,7 @@ class ProviderAgainstSandboxTest {
   @Test
   void mixedOutage_503Then429ThenDrop_isRiddenOut() {
     POA.sandbox().faults().failNext(1, 503).tooManyRequests(1, 0).dropNextConnection();
-    PoaTokenProvider tokens = provider(builder().retryConfig(fastRetries(4)));
+    PoaTokenProvider tokens = provider(fastRetries(builder(), 4));
 
     AccessToken token = tokens.token();
 
@@ -236,18 +235,17 @@ class ProviderAgainstSandboxTest {
   }
 
   private PoaTokenProvider.Builder builder() {
-    return PoaTokenProvider.builder()
+    return fastRetries(PoaTokenProvider.builder()
         .baseUrl(POA.sandbox().baseUrl())
         .clientId(ID)
         .clientSecret(SECRET)
         .connectTimeout(Duration.ofSeconds(2))
         .readTimeout(Duration.ofSeconds(5))
-        .callTimeout(Duration.ofSeconds(20))
-        .retryConfig(fastRetries(ATTEMPTS));
+        .callTimeout(Duration.ofSeconds(20)), ATTEMPTS);
   }
 
-  private static RetryConfig fastRetries(int attempts) {
-    return RetryConfig.custom().maxAttempts(attempts).waitDuration(Duration.ofMillis(10)).build();
+  private static PoaTokenProvider.Builder fastRetries(PoaTokenProvider.Builder b, int attempts) {
+    return b.maxAttempts(attempts).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(10));
   }
 
   private PoaTokenProvider provider(PoaTokenProvider.Builder builder) {

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Feign transport on {@link java.net.http.HttpClient} with one deadline for the whole exchange,
@@ -44,11 +45,23 @@ final class JdkHttpTransport implements Client {
   private static final Set<String> RESTRICTED =
       Set.of("content-length", "host", "connection", "expect", "upgrade");
 
+  /** A body larger than the cap: not a token answer, and not worth another attempt. */
+  static final class BodyTooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLargeException(int max) {
+      super("response body is larger than " + max + " bytes");
+    }
+  }
+
   private final HttpClient http;
-  private final Duration exchangeTimeout;
+  private final Supplier<Duration> exchangeTimeout;
   private final int maxBodyBytes;
 
-  JdkHttpTransport(HttpClient http, Duration exchangeTimeout, int maxBodyBytes) {
+  /**
+   * @param exchangeTimeout read per exchange: the longest it may take, connect to last byte
+   */
+  JdkHttpTransport(HttpClient http, Supplier<Duration> exchangeTimeout, int maxBodyBytes) {
     this.http = http;
     this.exchangeTimeout = exchangeTimeout;
     this.maxBodyBytes = maxBodyBytes;
@@ -56,8 +69,9 @@ final class JdkHttpTransport implements Client {
 
   @Override
   public Response execute(Request request, Request.Options options) throws IOException {
+    Duration timeout = exchangeTimeout.get();
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(request.url()))
-        .timeout(Duration.ofMillis(options.readTimeoutMillis()));
+        .timeout(timeout);
     for (Map.Entry<String, Collection<String>> header : request.headers().entrySet()) {
       if (!RESTRICTED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
         header.getValue().forEach(value -> builder.header(header.getKey(), value));
@@ -71,10 +85,10 @@ final class JdkHttpTransport implements Client {
         http.sendAsync(builder.build(), info -> new CappedBody(maxBodyBytes));
     HttpResponse<byte[]> response;
     try {
-      response = exchange.get(exchangeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       exchange.cancel(true);
-      throw new HttpTimeoutException("no complete answer within " + exchangeTimeout);
+      throw new HttpTimeoutException("no complete answer within " + timeout);
     } catch (InterruptedException e) {
       exchange.cancel(true);
       Thread.currentThread().interrupt();
@@ -126,14 +140,16 @@ final class JdkHttpTransport implements Client {
 
     @Override
     public void onNext(List<ByteBuffer> items) {
+      if (result.isDone()) {
+        return;
+      }
       for (ByteBuffer item : items) {
         size += item.remaining();
         parts.add(item);
       }
       if (size > max) {
         subscription.cancel();
-        result.completeExceptionally(
-            new IOException("response body is larger than " + max + " bytes"));
+        result.completeExceptionally(new BodyTooLargeException(max));
       }
     }
 

@@ -2,30 +2,41 @@ package io.github.poaauth.client.internal;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Masks secrets in text that is about to be logged: the client secret (as given and
- * form-encoded), form and JSON fields that carry secrets or tokens, and bearer credentials in
- * headers. Applied to every line the HTTP logger writes, whatever its level.
+ * Masks secrets in text that is about to leave the provider (an exception message, a log
+ * line): the client secret in every spelling it travels in (as given, form-encoded with
+ * {@code +} or {@code %20}, JSON-escaped), and form and JSON fields, bearer and basic
+ * credentials that carry secrets or tokens.
+ *
+ * <p>Unsupported API: this package may change without notice. Immutable and thread-safe.
  */
 public final class Redactor {
   static final String MASK = "****";
 
   private static final Pattern FORM_SECRET =
-      Pattern.compile("(?i)(client_secret=)[^&\\s]*");
+      Pattern.compile("(?i)((?:client_secret|access_token|refresh_token|id_token)=)[^&\\s]*");
   private static final Pattern JSON_SECRET = Pattern.compile(
-      "(?i)(\"(?:access_token|refresh_token|id_token|client_secret)\"\\s*:\\s*\")[^\"]*(\")");
+      "(?i)(\"(?:access_token|refresh_token|id_token|client_secret)\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")");
   private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9\\-._~+/]+=*");
   private static final Pattern BASIC = Pattern.compile("(?i)(basic\\s+)[A-Za-z0-9+/]+=*");
 
-  private final String secret;
-  private final String encodedSecret;
+  /** Every spelling of the secret, longest first so that a longer one is masked whole. */
+  private final Set<String> spellings = new LinkedHashSet<>();
 
-  /** @param secret the client secret to mask wherever it appears literally */
+  /** @param secret the client secret to mask wherever it appears, in any of its spellings */
   public Redactor(String secret) {
-    this.secret = secret;
-    this.encodedSecret = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+    if (secret != null && !secret.isEmpty()) {
+      String form = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+      String json = secret.replace("\\", "\\\\").replace("\"", "\\\"").replace("/", "\\/");
+      java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(secret, form,
+          form.replace("+", "%20"), json, secret.replace("\\", "\\\\").replace("\"", "\\\"")));
+      all.sort((a, b) -> b.length() - a.length());
+      spellings.addAll(all);
+    }
   }
 
   /** @return text with every secret replaced by {@code ****} */
@@ -34,8 +45,8 @@ public final class Redactor {
       return text;
     }
     String out = text;
-    if (!secret.isEmpty()) {
-      out = out.replace(secret, MASK).replace(encodedSecret, MASK);
+    for (String spelling : spellings) {
+      out = out.replace(spelling, MASK);
     }
     out = FORM_SECRET.matcher(out).replaceAll("$1" + MASK);
     out = JSON_SECRET.matcher(out).replaceAll("$1" + MASK + "$2");

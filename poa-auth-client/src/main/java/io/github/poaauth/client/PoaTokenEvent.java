@@ -1,0 +1,95 @@
+package io.github.poaauth.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a {@link PoaTokenProvider} reports to its {@link PoaTokenListener}. Immutable values
+ * without secrets or token values; every field is low-cardinality or a duration.
+ */
+public sealed interface PoaTokenEvent {
+
+  /**
+   * One token request (with its retries) starts.
+   *
+   * @param background true when callers hold a valid token and only a renewal is due; false when
+   *     callers wait for it
+   */
+  record RefreshStarted(boolean background) implements PoaTokenEvent {
+  }
+
+  /**
+   * A token request succeeded.
+   *
+   * @param background as in {@link RefreshStarted}
+   * @param attempts HTTP attempts it took, 1 or more
+   * @param duration from the start of the first attempt to the token
+   * @param expiresAt the new token's nominal expiry
+   */
+  record RefreshSucceeded(boolean background, int attempts, Duration duration, Instant expiresAt)
+      implements PoaTokenEvent {
+    /** Checks the fields. */
+    public RefreshSucceeded {
+      Objects.requireNonNull(duration, "duration");
+      Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+  }
+
+  /**
+   * A token request failed for good (retries used up, or a failure that is never retried).
+   *
+   * @param background as in {@link RefreshStarted}; a failed background refresh leaves callers
+   *     with the still-valid token
+   * @param attempts HTTP attempts it took; 0 when none was made (circuit breaker open, call
+   *     timeout before the first attempt)
+   * @param duration from the start to the failure
+   * @param errorType the public exception type callers get
+   * @param errorCode the OAuth {@code error} of a rejection, if any
+   */
+  record RefreshFailed(boolean background, int attempts, Duration duration,
+      Class<? extends PoaAuthException> errorType, Optional<String> errorCode)
+      implements PoaTokenEvent {
+    /** Checks the fields. */
+    public RefreshFailed {
+      Objects.requireNonNull(duration, "duration");
+      Objects.requireNonNull(errorType, "errorType");
+      Objects.requireNonNull(errorCode, "errorCode");
+    }
+  }
+
+  /** {@link PoaTokenProvider#invalidate(AccessToken)} dropped the cached token. */
+  record TokenInvalidated() implements PoaTokenEvent {
+  }
+
+  /**
+   * The endpoint rejected the credentials: for {@code cooldown}, calls fail fast without a
+   * request (unless the client secret changes).
+   *
+   * @param cooldown how long
+   * @param errorCode the OAuth {@code error}, if the answer had one
+   */
+  record RejectionCooldownStarted(Duration cooldown, Optional<String> errorCode)
+      implements PoaTokenEvent {
+    /** Checks the fields. */
+    public RejectionCooldownStarted {
+      Objects.requireNonNull(cooldown, "cooldown");
+      Objects.requireNonNull(errorCode, "errorCode");
+    }
+  }
+
+  /**
+   * The circuit breaker around the token request changed state.
+   *
+   * @param from the state before, such as {@code CLOSED}
+   * @param to the state now, such as {@code OPEN}
+   */
+  record CircuitBreakerStateChanged(String from, String to) implements PoaTokenEvent {
+    /** Checks the fields. */
+    public CircuitBreakerStateChanged {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+    }
+  }
+}

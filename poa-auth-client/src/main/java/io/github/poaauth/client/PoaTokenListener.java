@@ -1,0 +1,34 @@
+package io.github.poaauth.client;
+
+/**
+ * Receives what a {@link PoaTokenProvider} does: every token request, its outcome, invalidated
+ * tokens, rejection cool-downs and circuit breaker changes. The seam for metrics, tracing and
+ * alerting ({@code poa-auth-micrometer} binds one to Micrometer).
+ *
+ * <pre>{@code
+ * PoaTokenProvider tokens = PoaTokenProvider.builder()
+ *     ...
+ *     .listener(event -> {
+ *       if (event instanceof PoaTokenEvent.RefreshFailed failed && failed.background()) {
+ *         alerts.tokenEndpointFailing(failed.errorType().getSimpleName());
+ *       }
+ *     })
+ *     .build();
+ * }</pre>
+ *
+ * <p>Called synchronously on the thread where the event happens (the refresh thread for
+ * refreshes, the caller's thread for {@link PoaTokenEvent.TokenInvalidated}), never on the
+ * {@link PoaTokenProvider#token()} fast path. Keep it quick and non-blocking. An exception it
+ * throws is caught and logged at DEBUG; it never changes the provider's behaviour. Events carry
+ * no secret and no token value.
+ */
+@FunctionalInterface
+public interface PoaTokenListener {
+  /** A listener that ignores every event. */
+  PoaTokenListener NONE = event -> { };
+
+  /**
+   * @param event what happened
+   */
+  void onEvent(PoaTokenEvent event);
+}
