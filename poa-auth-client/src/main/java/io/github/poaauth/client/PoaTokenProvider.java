@@ -247,8 +247,9 @@ public final class PoaTokenProvider implements AutoCloseable {
     } else {
       state = PoaTokenStatus.State.NO_TOKEN;
     }
-    return new PoaTokenStatus(state,
-        Optional.ofNullable(s.cached()).map(cached -> cached.token().expiresAt()),
+    Optional<AccessToken> token = Optional.ofNullable(s.cached()).map(CachedToken::token);
+    return new PoaTokenStatus(state, token.map(AccessToken::issuedAt),
+        token.map(AccessToken::expiresAt),
         s.rejection() == null ? Optional.empty() : s.rejection().errorCode(),
         s.breaker().name());
   }

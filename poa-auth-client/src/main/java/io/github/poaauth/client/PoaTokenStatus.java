@@ -9,12 +9,14 @@ import java.util.Optional;
  * checks and dashboards. Immutable; holds no secret and no token value.
  *
  * @param state the overall state
+ * @param tokenIssuedAt when the cached token was requested, if a token is cached
  * @param tokenExpiresAt the cached token's nominal expiry, if a token is cached
  * @param rejectionErrorCode the OAuth {@code error} of the rejection being repeated, while the
  *     rejection cool-down is on and the answer had one
  * @param circuitBreakerState the circuit breaker's state, such as {@code CLOSED} or {@code OPEN}
  */
-public record PoaTokenStatus(State state, Optional<Instant> tokenExpiresAt,
+public record PoaTokenStatus(State state, Optional<Instant> tokenIssuedAt,
+    Optional<Instant> tokenExpiresAt,
     Optional<String> rejectionErrorCode, String circuitBreakerState) {
 
   /** Overall state, the first that applies in this order. */
@@ -34,6 +36,7 @@ public record PoaTokenStatus(State state, Optional<Instant> tokenExpiresAt,
   /** Checks the fields. */
   public PoaTokenStatus {
     Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(tokenIssuedAt, "tokenIssuedAt");
     Objects.requireNonNull(tokenExpiresAt, "tokenExpiresAt");
     Objects.requireNonNull(rejectionErrorCode, "rejectionErrorCode");
     Objects.requireNonNull(circuitBreakerState, "circuitBreakerState");
