@@ -3,6 +3,7 @@ package io.github.poaauth.client;
 import feign.RequestInterceptor;
 import feign.RequestTemplate;
 import feign.Target;
+import io.github.poaauth.client.internal.ProviderSettings;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Locale;
@@ -14,8 +15,10 @@ import java.util.stream.Stream;
 /**
  * Adds {@code Authorization: Bearer <token>} from a {@link PoaTokenProvider} to requests for
  * POA's other APIs, and only to requests whose host is one of the allowed hosts, so that a token
- * never leaks to a third party a client also talks to. Any {@code Authorization} header already
- * present is replaced.
+ * never leaks to a third party a client also talks to, and only over {@code https} (or
+ * {@code http} to a loopback host, for the sandbox). Any {@code Authorization} header already
+ * present is replaced. For recovery from a {@code 401}, see {@link PoaApiAuthorization} and
+ * {@link UnauthorizedRecoveringClient}.
  *
  * <p>For Feign clients, register it as a {@link RequestInterceptor}:
  * <pre>{@code
@@ -98,8 +101,15 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
     }
   }
 
+  /** An allowed host, over https, or http to a loopback host (the sandbox): never clear text. */
   private boolean isAllowed(URI uri) {
-    return uri.getHost() != null && hosts.contains(uri.getHost().toLowerCase(Locale.ROOT));
+    if (uri.getHost() == null || uri.getScheme() == null) {
+      return false;
+    }
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    return hosts.contains(host) && (scheme.equals("https")
+        || scheme.equals("http") && ProviderSettings.isLoopback(host));
   }
 
   @Override

@@ -109,6 +109,12 @@ public final class PoaSandbox implements AutoCloseable {
 
   /** The token endpoint's path, as documented by POA. */
   public static final String TOKEN_PATH = "/v2/auth/cybrillarta/token";
+  /**
+   * The path of the POA API stand-in: a resource server that accepts only access tokens this
+   * sandbox issued (see {@link #apiEndpoint()}). Requests to it and below it, any method, are
+   * answered by the stand-in.
+   */
+  public static final String API_PATH = "/sandbox/api";
   /** The client registered when the builder is given none. */
   public static final String DEFAULT_CLIENT_ID = "sandbox-partner";
   /** The secret of {@link #DEFAULT_CLIENT_ID}. Not a secret: it is printed in the docs. */
@@ -164,6 +170,7 @@ public final class PoaSandbox implements AutoCloseable {
     this.issuer = new TokenIssuer(issuer(), builder.clock, random);
     server.createContext("/", new TokenEndpoint(new RegisteredClients(clients, random), issuer,
         faults, recorder, builder.clock, scope, tokenLifetime));
+    server.createContext(API_PATH, new ApiStandIn(issuer, faults, recorder, builder.clock));
     this.executor = Executors.newCachedThreadPool(
         daemonThreads("poa-sandbox-" + INSTANCES.incrementAndGet() + "-http-"));
     server.setExecutor(executor);
@@ -183,6 +190,17 @@ public final class PoaSandbox implements AutoCloseable {
   /** The full token endpoint URI: {@link #baseUrl()} + {@link #TOKEN_PATH}. */
   public URI tokenEndpoint() {
     return URI.create(baseUrl + TOKEN_PATH);
+  }
+
+  /**
+   * The POA API stand-in's URI, {@link #baseUrl()} + {@link #API_PATH}: answers 200
+   * {@code {"accepted":true}} to a request with {@code Authorization: Bearer <token>} for an
+   * unexpired access token of this sandbox, 401 with {@code WWW-Authenticate: Bearer ...}
+   * otherwise, and to the calls {@link Faults#rejectTokens(int)} scripts. Lets a test drive the
+   * "401, invalidate, fetch a new token" path of the code under test.
+   */
+  public URI apiEndpoint() {
+    return URI.create(baseUrl + API_PATH);
   }
 
   /** The tokens' {@code iss} claim: {@code <baseUrl>/realms/cybrillarta}. */
@@ -426,6 +444,8 @@ public final class PoaSandbox implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> script = new ConcurrentLinkedQueue<>();
     /** Read by every token request; volatile so a change applies to the very next request. */
     private volatile Duration latency = Duration.ZERO;
+    /** API stand-in calls still to be rejected whatever their token. */
+    private final AtomicInteger tokenRejections = new AtomicInteger();
 
     private Faults() {}
 
@@ -502,6 +522,23 @@ public final class PoaSandbox implements AutoCloseable {
       return add(times, new Fault.MalformedBody());
     }
 
+    /**
+     * The POA API stand-in answers the next {@code times} requests 401 {@code invalid_token}
+     * even when their token is valid: as POA does for a token it revoked before its expiry.
+     *
+     * @throws IllegalArgumentException unless {@code times} &ge; 1
+     */
+    public Faults rejectTokens(int times) {
+      requirePositive(times, "rejectTokens times");
+      tokenRejections.addAndGet(times);
+      return this;
+    }
+
+    /** Takes one scripted API rejection, if any is left. */
+    boolean takeTokenRejection() {
+      return tokenRejections.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    }
+
     /** How many one-shot faults are still waiting for a token request. */
     public int pending() {
       return script.size();
@@ -511,6 +548,7 @@ public final class PoaSandbox implements AutoCloseable {
     public Faults reset() {
       script.clear();
       latency = Duration.ZERO;
+      tokenRejections.set(0);
       return this;
     }
 
