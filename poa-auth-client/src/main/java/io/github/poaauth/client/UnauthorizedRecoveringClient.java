@@ -53,19 +53,31 @@ public final class UnauthorizedRecoveringClient implements Client {
    * @return a Feign capability that wraps the builder's client in this decorator
    */
   public static Capability capability(PoaApiAuthorization authorization) {
-    Objects.requireNonNull(authorization, "authorization");
-    return new Capability() {
-      @Override
-      public Client enrich(Client client) {
-        return client instanceof UnauthorizedRecoveringClient
-            ? client : new UnauthorizedRecoveringClient(client, authorization);
-      }
+    return new RecoveringCapability(authorization);
+  }
 
-      @Override
-      public String toString() {
-        return "UnauthorizedRecoveringClient.capability(" + authorization + ')';
-      }
-    };
+  /**
+   * Wraps a Feign builder's client in an {@link UnauthorizedRecoveringClient}. Public only
+   * because Feign finds {@code enrich} methods by reflection.
+   */
+  public static final class RecoveringCapability implements Capability {
+    private final PoaApiAuthorization authorization;
+
+    private RecoveringCapability(PoaApiAuthorization authorization) {
+      this.authorization = Objects.requireNonNull(authorization, "authorization");
+    }
+
+    /** @return the client wrapped in the decorator, once */
+    @Override
+    public Client enrich(Client client) {
+      return client instanceof UnauthorizedRecoveringClient
+          ? client : new UnauthorizedRecoveringClient(client, authorization);
+    }
+
+    @Override
+    public String toString() {
+      return "UnauthorizedRecoveringClient.capability(" + authorization + ')';
+    }
   }
 
   @Override

@@ -1,0 +1,218 @@
+package io.github.poaauth.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import feign.Client;
+import feign.Feign;
+import feign.RequestLine;
+import feign.Response;
+import io.github.poaauth.client.BearerTokenInterceptor;
+import io.github.poaauth.client.PoaApiAuthorization;
+import io.github.poaauth.client.PoaTokenProvider;
+import io.github.poaauth.client.UnauthorizedRecoveringClient;
+import io.github.poaauth.sandbox.PoaSandbox;
+import io.github.poaauth.sandbox.PoaSandboxExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The client module's 401 recovery ({@link PoaApiAuthorization#send} for java.net.http and
+ * {@link UnauthorizedRecoveringClient} for Feign) against the sandbox's POA API stand-in. Here,
+ * not in poa-auth-client, only because on this branch the sandbox's own tests depend on the
+ * client (a reactor cycle otherwise); no Spring is involved.
+ */
+class ClientUnauthorizedRecoveryTest {
+
+  @RegisterExtension
+  static final PoaSandboxExtension POA = new PoaSandboxExtension();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private PoaTokenProvider tokens;
+  private PoaApiAuthorization poa;
+
+  interface PoaApi {
+    @RequestLine("GET /sandbox/api/orders")
+    Response orders();
+  }
+
+  @BeforeEach
+  void start() {
+    PoaSandbox sandbox = POA.sandbox();
+    tokens = PoaTokenProvider.builder().baseUrl(sandbox.baseUrl())
+        .clientId(sandbox.defaultClientId()).clientSecret(sandbox.defaultClientSecret()).build();
+    poa = PoaApiAuthorization.forHosts(tokens, URI.create(sandbox.baseUrl()).getHost());
+  }
+
+  @AfterEach
+  void stop() {
+    tokens.close();
+  }
+
+  @Test
+  void httpClient_401_invalidatesThatToken_andResendsOnceWithAFreshOne() throws Exception {
+    String first = tokens.token().value();
+    POA.sandbox().faults().rejectTokens(1);
+
+    HttpResponse<String> response = poa.send(http, apiRequest(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.request().headers().firstValue("Authorization")).get()
+        .isNotEqualTo("Bearer " + first);
+    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(2);
+    assertThat(apiCalls()).isEqualTo(2);
+  }
+
+  @Test
+  void httpClient_second401_goesBackToTheCallerUnchanged() throws Exception {
+    POA.sandbox().faults().rejectTokens(2);
+
+    HttpResponse<String> response = poa.send(http, apiRequest(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).contains("invalid_token");
+    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(2);
+    assertThat(apiCalls()).isEqualTo(2);
+  }
+
+  @Test
+  void httpClient_otherHost_getsNoToken_andNothingIsFetched() throws Exception {
+    URI otherHost = URI.create(POA.sandbox().apiEndpoint().toString().replace("127.0.0.1", "localhost"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(!otherHost.equals(POA.sandbox().apiEndpoint()));
+
+    HttpResponse<String> response = poa.send(http, HttpRequest.newBuilder(otherHost).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).contains("invalid_request");
+    assertThat(POA.sandbox().tokenRequestCount()).isZero();
+  }
+
+  @Test
+  void mayCarryToken_onlyAllowedHosts_overHttpsOrHttpToLoopback() {
+    PoaApiAuthorization api = PoaApiAuthorization.forHosts(tokens, "api.poa.example.com", "localhost");
+
+    assertThat(api.mayCarryToken(URI.create("https://api.poa.example.com/x"))).isTrue();
+    assertThat(api.mayCarryToken(URI.create("https://API.poa.example.com/x"))).isTrue();
+    assertThat(api.mayCarryToken(URI.create("http://api.poa.example.com/x"))).isFalse();
+    assertThat(api.mayCarryToken(URI.create("https://api.poa.example.com.evil.example/x"))).isFalse();
+    assertThat(api.mayCarryToken(URI.create("http://localhost:8080/x"))).isTrue();
+    assertThat(api.mayCarryToken("not a url")).isFalse();
+  }
+
+  @Test
+  void httpClient_twoConcurrent401sWithTheSameToken_causeOneTokenRequest() throws Exception {
+    tokens.token();
+    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(1);
+    POA.sandbox().faults().rejectTokens(2);
+    // Both first answers (401) are held until both have arrived: then both recover at once.
+    CyclicBarrier both401 = new CyclicBarrier(2);
+    HttpResponse.BodyHandler<String> handler = info -> {
+      if (info.statusCode() == 401) {
+        awaitQuietly(both401);
+      }
+      return HttpResponse.BodySubscribers.ofString(java.nio.charset.StandardCharsets.UTF_8);
+    };
+
+    List<Integer> statuses = concurrently(() -> poa.send(http, apiRequest(), handler).statusCode());
+
+    assertThat(statuses).containsExactly(200, 200);
+    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(2);
+    assertThat(apiCalls()).isEqualTo(4);
+  }
+
+  @Test
+  void feign_401_invalidatesThatToken_andResendsOnce() {
+    POA.sandbox().faults().rejectTokens(1);
+    PoaApi api = feign(new Client.Default(null, null));
+
+    try (Response response = api.orders()) {
+      assertThat(response.status()).isEqualTo(200);
+    }
+    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(2);
+    assertThat(apiCalls()).isEqualTo(2);
+  }
+
+  @Test
+  void feign_second401_goesBackToTheCallerUnchanged() {
+    POA.sandbox().faults().rejectTokens(2);
+    PoaApi api = feign(new Client.Default(null, null));
+
+    try (Response response = api.orders()) {
+      assertThat(response.status()).isEqualTo(401);
+    }
+    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void feign_twoConcurrent401sWithTheSameToken_causeOneTokenRequest() throws Exception {
+    tokens.token();
+    POA.sandbox().faults().rejectTokens(2);
+    CyclicBarrier both401 = new CyclicBarrier(2);
+    Client plain = new Client.Default(null, null);
+    Client holding401s = (request, options) -> {
+      Response r = plain.execute(request, options);
+      if (r.status() == 401) {
+        awaitQuietly(both401);
+      }
+      return r;
+    };
+    PoaApi api = feign(holding401s);
+
+    List<Integer> statuses = concurrently(() -> {
+      try (Response r = api.orders()) {
+        return r.status();
+      }
+    });
+
+    assertThat(statuses).containsExactly(200, 200);
+    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(2);
+  }
+
+  private PoaApi feign(Client client) {
+    return Feign.builder()
+        .requestInterceptor(BearerTokenInterceptor.forHosts(tokens, poa.hosts().toArray(String[]::new)))
+        .addCapability(UnauthorizedRecoveringClient.capability(poa))
+        .client(client)
+        .target(PoaApi.class, POA.sandbox().baseUrl());
+  }
+
+  private HttpRequest apiRequest() {
+    return HttpRequest.newBuilder(URI.create(POA.sandbox().apiEndpoint() + "/orders")).build();
+  }
+
+  private static long apiCalls() {
+    return POA.sandbox().recordedRequests().stream()
+        .filter(r -> r.path().startsWith(PoaSandbox.API_PATH)).count();
+  }
+
+  static void awaitQuietly(CyclicBarrier barrier) {
+    try {
+      barrier.await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("the other request never got its 401", e);
+    }
+  }
+
+  static List<Integer> concurrently(java.util.concurrent.Callable<Integer> call) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Integer> a = pool.submit(call);
+      Future<Integer> b = pool.submit(call);
+      return List.of(a.get(20, TimeUnit.SECONDS), b.get(20, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
