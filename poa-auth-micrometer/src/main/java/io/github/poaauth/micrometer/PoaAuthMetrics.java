@@ -65,7 +65,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *       real exception, which the listener does not see. The observation is a child of the
  *       caller's current observation when a caller waits for the token, a root when the refresh
  *       runs in the background. A rejection adds event {@value #EVENT_REJECTION_COOLDOWN}, a
- *       circuit breaker transition event {@code poa.auth.circuitbreaker.<to state>}.</li>
+ *       circuit breaker transition during the request event {@code circuitbreaker.<new state>}
+ *       (the meter handler counts events as
+ *       {@code poa_auth_token_request_rejection_cooldown_total} and
+ *       {@code poa_auth_token_request_circuitbreaker_open_total}, say).</li>
  *   <li>Counter {@value #REFRESHES} [{@code poa_auth_token_refreshes_total}], tags as the
  *       observation: finished token requests, whatever the observation registry.</li>
  *   <li>Counter {@value #REJECTIONS} [{@code poa_auth_token_rejections_total}], tag
@@ -111,7 +114,12 @@ public final class PoaAuthMetrics implements AutoCloseable {
   /** Gauge of the seconds since the cached token was requested. */
   public static final String AGE = "poa.auth.token.age";
   /** Observation event of a rejection, after which the provider fails calls fast for a while. */
-  public static final String EVENT_REJECTION_COOLDOWN = "poa.auth.rejection.cooldown";
+  public static final String EVENT_REJECTION_COOLDOWN = "rejection.cooldown";
+  /**
+   * Prefix of the observation event of a circuit breaker transition during a token request,
+   * followed by the new state: {@code circuitbreaker.open}, {@code circuitbreaker.half_open}, ...
+   */
+  public static final String EVENT_CIRCUIT_BREAKER = "circuitbreaker.";
 
   static final String TAG_PROVIDER = "provider";
   static final String TAG_BACKGROUND = "background";
@@ -329,7 +337,7 @@ public final class PoaAuthMetrics implements AutoCloseable {
           Tags.of("from", from, "to", to)).increment();
       Observation current = inFlight.get();
       if (current != null) {
-        current.event(Observation.Event.of("poa.auth.circuitbreaker." + to,
+        current.event(Observation.Event.of(EVENT_CIRCUIT_BREAKER + to,
             "circuit breaker " + from + " -> " + to));
       }
     }

@@ -263,7 +263,7 @@ class PoaAuthMetricsTest {
     observations.clear();
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
     assertThat(observations).hasSingleObservationThat()          // the one that opened it
-        .hasEvent("poa.auth.circuitbreaker.open");
+        .hasEvent(PoaAuthMetrics.EVENT_CIRCUIT_BREAKER + "open");
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
 
     assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(2);   // the third was not permitted
