@@ -62,9 +62,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       [{@code poa_auth_token_request_seconds}] and a long task timer of the requests in
  *       flight [{@code poa_auth_token_request_active_seconds}]. A failed request's observation
  *       carries an error whose message names the type and the OAuth error code; it stands for the
- *       real exception, which the listener does not see. The observation is a child of the
- *       caller's current observation when a caller waits for the token, a root when the refresh
- *       runs in the background. A rejection adds event {@value #EVENT_REJECTION_COOLDOWN}, a
+ *       real exception, which the listener does not see. Its parent is the observation current
+ *       on the thread that runs the request: the waiting caller's, or usually none for a
+ *       background refresh on the provider's executor. A rejection adds event {@value #EVENT_REJECTION_COOLDOWN}, a
  *       circuit breaker transition during the request event {@code circuitbreaker.<new state>}
  *       (the meter handler counts events as
  *       {@code poa_auth_token_request_rejection_cooldown_total} and
@@ -149,7 +149,7 @@ public final class PoaAuthMetrics implements AutoCloseable {
   private final AtomicReference<Observation> inFlight = new AtomicReference<>();
   /** Whether bind() ran. Guarded by this. */
   private boolean bound;
-  /** Read unlocked by the listener, which then ignores events. */
+  /** Read unlocked by counter(), which then unregisters what it registered. */
   private volatile boolean closed;
 
   private PoaAuthMetrics(String providerName, MeterRegistry meters,
@@ -284,8 +284,8 @@ public final class PoaAuthMetrics implements AutoCloseable {
 
   /**
    * Removes every meter this instance registered from the meter registry, Resilience4j's
-   * included; call it when the provider is closed. Events that still arrive are ignored.
-   * Idempotent.
+   * included; call it when the provider is closed. Events that still arrive register no meter;
+   * an observation still open is stopped when its outcome arrives. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -306,9 +306,8 @@ public final class PoaAuthMetrics implements AutoCloseable {
   }
 
   private void onEvent(PoaTokenEvent event) {
-    if (closed) {
-      return;
-    }
+    // Handled after close() too: an observation opened before it must still be stopped, and a
+    // counter registered after it is removed again by counter().
     if (event instanceof PoaTokenEvent.RefreshStarted started) {
       refreshStarted(started.background());
     } else if (event instanceof PoaTokenEvent.RefreshSucceeded succeeded) {

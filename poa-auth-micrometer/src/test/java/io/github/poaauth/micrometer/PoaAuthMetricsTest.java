@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.core.tck.MeterRegistryAssert;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -125,6 +126,22 @@ class PoaAuthMetricsTest {
     assertThat(meters.get(PoaAuthMetrics.REQUEST).timer().count()).isEqualTo(1);
     assertThat(refreshes("false", "success", "none")).isEqualTo(1);
     assertThat(refreshes("false", "failure", "TokenEndpointUnavailableException")).isZero();
+  }
+
+  @Test
+  void refreshSucceeded_forAWaitingCaller_isAChildOfTheCallersObservation() {
+    PoaTokenProvider tokens = provider(builder());
+    Observation caller = Observation.start("partner.request", observations);
+
+    try (Observation.Scope scope = caller.openScope()) {
+      tokens.token();
+    } finally {
+      caller.stop();
+    }
+
+    assertThat(observations).hasObservationWithNameEqualTo(PoaAuthMetrics.REQUEST).that()
+        .hasParentObservationEqualTo(caller)
+        .hasBeenStopped();
   }
 
   @Test
@@ -311,6 +328,23 @@ class PoaAuthMetricsTest {
         .filter(n -> !n.startsWith(PoaAuthMetrics.REQUEST))   // the observation handler's own
         .toList();
     assertThat(left).isEmpty();
+  }
+
+  @Test
+  void close_whileARequestRuns_stillStopsItsObservation_andLeavesNoCounter() {
+    PoaTokenListener closeOnStart = event -> {
+      if (event instanceof PoaTokenEvent.RefreshStarted) {
+        metrics.close();
+      }
+    };
+    PoaTokenProvider tokens = provider(builder().listener(
+        PoaTokenListeners.of(metrics.listener(), closeOnStart)));
+
+    tokens.token();
+
+    assertThat(observations).hasSingleObservationThat().hasBeenStopped()
+        .hasLowCardinalityKeyValue("outcome", "success");
+    assertThat(meters.find(PoaAuthMetrics.REFRESHES).counters()).isEmpty();
   }
 
   @Test
