@@ -112,6 +112,17 @@ class ClientUnauthorizedRecoveryTest {
   }
 
   @Test
+  void forHosts_rejectsNoHost_aBlankOne_andAUrl() {
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> PoaApiAuthorization.forHosts(tokens)).withMessageContaining("at least one");
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> PoaApiAuthorization.forHosts(tokens, " ")).withMessageContaining("bare host");
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> PoaApiAuthorization.forHosts(tokens, "https://api.poa.example.com"))
+        .withMessageContaining("bare host");
+  }
+
+  @Test
   void httpClient_twoConcurrent401sWithTheSameToken_causeOneTokenRequest() throws Exception {
     tokens.token();
     assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(1);

@@ -212,6 +212,26 @@ class PoaAuthSpringContextTest {
   }
 
   @Test
+  void webClient_waitingForAToken_blocksNoThread() throws Exception {
+    tokens.invalidate(tokens.token());
+    POA.sandbox().reset();
+    POA.sandbox().faults().latency(java.time.Duration.ofSeconds(2));
+    java.util.concurrent.CompletableFuture<Integer> status = new java.util.concurrent.CompletableFuture<>();
+
+    long start = System.nanoTime();
+    webClientBuilder.build().get().uri(POA.sandbox().apiEndpoint())
+        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
+        .subscribe(status::complete, status::completeExceptionally);
+    java.time.Duration subscribing = java.time.Duration.ofNanos(System.nanoTime() - start);
+
+    // subscribe() returned while the token request was still held by the sandbox: the filter
+    // waits on tokenAsync(), not on the subscribing thread.
+    assertThat(subscribing).isLessThan(java.time.Duration.ofSeconds(1));
+    assertThat(status.get(20, TimeUnit.SECONDS)).isEqualTo(200);
+    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void health_poaAuth_isUpWithTheTimeUntilExpiry() {
     IndicatedHealthDescriptor poa = (IndicatedHealthDescriptor) health.healthForPath("poaAuth");
 

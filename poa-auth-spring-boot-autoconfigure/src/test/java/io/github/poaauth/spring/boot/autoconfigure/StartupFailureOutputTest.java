@@ -15,7 +15,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 /**
  * A real {@code SpringApplication} that fails to start: Spring Boot finds the failure analyzer
  * through {@code META-INF/spring.factories} and prints its report, which names the property;
- * nothing printed, even at DEBUG, holds the secret.
+ * nothing printed, even with poa-auth's and property binding's loggers at DEBUG, holds the
+ * secret.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureOutputTest {
@@ -32,7 +33,7 @@ class StartupFailureOutputTest {
         .web(WebApplicationType.NONE)
         .properties("poa.auth.base-url=http://poa.example.com", "poa.auth.client-id=partner-1",
             "poa.auth.client-secret=" + SECRET, "logging.level.io.github.poaauth=DEBUG",
-            "logging.level.org.springframework.boot.autoconfigure=DEBUG")
+            "logging.level.org.springframework.boot.context.properties=DEBUG")
         .run()).isNotNull();
 
     assertThat(output).contains("APPLICATION FAILED TO START")
