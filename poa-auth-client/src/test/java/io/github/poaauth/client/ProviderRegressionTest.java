@@ -61,6 +61,7 @@ class ProviderRegressionTest {
         .baseUrl(server.baseUrl())
         .clientId("partner-1")
         .clientSecret(SECRET)
+        .refreshJitter(false) // these tests check exact refresh points
         .clock(clock)
         .connectTimeout(Duration.ofSeconds(1))
         .readTimeout(Duration.ofSeconds(2))
