@@ -51,8 +51,17 @@ import java.util.regex.Pattern;
  * anything else. {@code --verbose} adds the provider's redacted HTTP log (secret and token
  * masked) on stderr, through SLF4J.
  *
+ * <p>What it prints never holds a secret in any spelling (as typed, form- or URL-encoded,
+ * JSON-escaped), nor a value typed on the command line in an error line (a misplaced option may
+ * hold the secret), nor a control character: {@code --header} refuses a token with one, JSON and
+ * error lines escape them.
+ *
+ * <p>{@code poa-auth sandbox [--port N] [--client ID:SECRET]... [--token-lifetime 60s]} serves a
+ * standalone sandbox until stopped, for trying the endpoint by hand ({@link StandaloneSandbox}).
+ *
  * <p>{@link #run(String...)} is the whole program without {@link System#exit}: tests call it with
- * their own streams and environment.
+ * their own streams and environment. With {@code --verbose} it points {@link System#err} at its
+ * own (masked) error stream for the run, since the provider's HTTP log goes there through SLF4J.
  */
 public final class PoaAuthCli {
 
