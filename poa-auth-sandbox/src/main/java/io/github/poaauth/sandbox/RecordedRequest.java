@@ -42,13 +42,6 @@ public final class RecordedRequest {
   /** Whether it was served as a token request: a POST to a path the sandbox serves tokens on. */
   private final boolean tokenRequest;
 
-  /** A request to {@link PoaSandbox#TOKEN_PATH} or any other path but the sample path. */
-  RecordedRequest(Instant receivedAt, String method, String path, String contentType,
-      Map<String, List<String>> formFields, String clientId, int responseStatus) {
-    this(receivedAt, method, path, contentType, formFields, clientId, responseStatus,
-        "POST".equals(method) && PoaSandbox.TOKEN_PATH.equals(path));
-  }
-
   /**
    * @param formFields the parsed form, unmasked: this constructor masks it
    * @param clientId the client id presented (form or HTTP Basic), or null

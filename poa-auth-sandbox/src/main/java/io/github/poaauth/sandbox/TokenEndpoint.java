@@ -112,11 +112,7 @@ final class TokenEndpoint implements HttpHandler {
    */
   private final Runnable samplePathUsed;
 
-  TokenEndpoint(RegisteredClients clients, TokenIssuer issuer, PoaSandbox.Faults faults,
-      Recorder recorder, Clock clock, String scope, Duration tokenLifetime) {
-    this(clients, issuer, faults, recorder, clock, scope, tokenLifetime, null);
-  }
-
+  /** @param samplePathUsed see {@link #samplePathUsed}; null to answer 404 on the sample path */
   TokenEndpoint(RegisteredClients clients, TokenIssuer issuer, PoaSandbox.Faults faults,
       Recorder recorder, Clock clock, String scope, Duration tokenLifetime,
       Runnable samplePathUsed) {
