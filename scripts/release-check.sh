@@ -26,6 +26,9 @@ start=$SECONDS
 failures=0
 fail() { echo "release-check: FAIL: $*" >&2; failures=$((failures + 1)); }
 step() { echo; echo "release-check: [$((SECONDS - start))s] $*"; }
+passed=0; failed=0; mark=0
+check_begin() { mark=$failures; }
+check_end() { if [[ $failures -eq $mark ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
 
 mvn_flags=(-B -ntp)
 version=$(sed -n '0,/<version>/s#.*<version>\(.*\)</version>.*#\1#p' pom.xml | head -1)
@@ -69,6 +72,7 @@ mkdir -p "$out"
 collect "$work/build2"
 
 step "reproducibility: build 1 against build 2"
+check_begin
 {
   echo "Shipped build outputs of two clean builds of $(git rev-parse --short HEAD 2>/dev/null || echo 'this tree'), compared byte for byte:"
   identical=0
@@ -95,8 +99,10 @@ step "reproducibility: build 1 against build 2"
 if [[ -f $work/repro-fail ]]; then
   fail "the two builds differ (target/release-check/reproducibility.txt)"
 fi
+check_end
 
 step "the staged bundle"
+check_begin
 # SNAPSHOT deployments carry a timestamp in each file name; the listing shows them as -SNAPSHOT.
 (cd "$staging" && find . -type f ! -name 'maven-metadata*' ! -name '*.md5' ! -name '*.sha1' ! -name '*.sha256' ! -name '*.sha512' \
   | sed -E 's#^\./##; s#-[0-9]{8}\.[0-9]{6}-[0-9]+#-SNAPSHOT#' | sort) > "$out/bundle-files.txt"
@@ -132,8 +138,11 @@ for module in "${shipped[@]}"; do
   fi
 done
 
+check_end
+
 # Central's POM rules: name and description in each POM; url, licenses, developers and scm in
 # it or in its (staged) parent.
+check_begin
 parent_pom=$(staged_file poa-auth-parent .pom)
 for id in poa-auth-parent "${shipped[@]}"; do
   pom=$(staged_file "$id" .pom)
@@ -159,7 +168,10 @@ if grep -q '<groupId>' <(sed -n '/<dependencyManagement>/,/<\/dependencyManageme
   fail "poa-auth-bom manages something other than poa-auth modules"
 fi
 
+check_end
+
 step "throwaway project: staged BOM and client, no reactor, empty local repository"
+check_begin
 local_repo=$(./mvnw -B -q help:evaluate -Dexpression=settings.localRepository -DforceStdout 2>/dev/null || echo "$HOME/.m2/repository")
 third_party="$work/third-party"
 mkdir -p "$third_party/io/github"
@@ -249,11 +261,14 @@ else
   fail "the throwaway project did not build against the staged bundle (target/release-check/throwaway-build.log)"
 fi
 
+check_end
+
 {
   echo "release check of poa-auth $version: shipped modules ${shipped[*]}"
   echo "bundle: $(wc -l < "$out/bundle-files.txt") files (target/release-check/bundle-files.txt)"
   echo "build 2 (clean deploy, no tests): ${build2_seconds}s; whole check: $((SECONDS - start))s"
   echo "failures: $failures"
 } | tee "$out/summary.txt"
+# The four checks: reproducibility, bundle contents, POM metadata and BOM, throwaway build.
+echo "release-check: $passed passed, $failed failed"
 [[ $failures -eq 0 ]] || exit 1
-echo "release-check: passed"
