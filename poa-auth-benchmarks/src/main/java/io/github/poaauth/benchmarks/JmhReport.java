@@ -37,6 +37,9 @@ public final class JmhReport {
   static final String SYNCHRONIZED = "synchronizedCache";
   static final String INTERCEPTOR = "interceptorApply";
   static final String HEADER_ONLY = "feignHeaderOnly";
+  static final String HEADER_PLUS_TOKEN = "feignHeaderPlusToken";
+  static final String AUTHORIZE = "httpRequestAuthorize";
+  static final String BARE_COPY = "httpRequestCopyWithHeader";
 
   /** Display order and names. */
   private static final Map<String, String> NAMES = new LinkedHashMap<>();
@@ -48,6 +51,9 @@ public final class JmhReport {
     NAMES.put(SYNCHRONIZED, "baseline: `synchronized` check-and-return cache");
     NAMES.put(INTERCEPTOR, "`BearerTokenInterceptor.apply(RequestTemplate)`");
     NAMES.put(HEADER_ONLY, "reference: Feign `removeHeader` + `header` only");
+    NAMES.put(HEADER_PLUS_TOKEN, "reference: Feign `removeHeader` + `header(token())`");
+    NAMES.put(AUTHORIZE, "`BearerTokenInterceptor.authorize(HttpRequest)`");
+    NAMES.put(BARE_COPY, "reference: `HttpRequest.newBuilder(request, filter).header(...)`");
   }
 
   /** One benchmark at one thread count. */
@@ -115,6 +121,10 @@ public final class JmhReport {
     ratioRow(out, results, TOKEN, SYNCHRONIZED, "token() / synchronized cache",
         "< 1 at 2 threads");
     ratioRow(out, results, INTERCEPTOR, HEADER_ONLY, "interceptor / Feign header only", "");
+    ratioRow(out, results, INTERCEPTOR, HEADER_PLUS_TOKEN,
+        "interceptor / (Feign header + token())", "≤ 1.1");
+    ratioRow(out, results, AUTHORIZE, BARE_COPY,
+        "authorize(HttpRequest) / bare copy with one header", "≤ 1.1");
     out.append('\n');
     for (int threads : new int[] {1, 2}) {
       find(results, TOKEN, threads).ifPresent(t -> {

@@ -1,6 +1,9 @@
 package io.github.poaauth.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.poaauth.client.AccessToken;
@@ -18,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code poa-auth token}: gets a token from POA's token endpoint and prints it, to check a set
@@ -46,8 +51,17 @@ import java.util.Objects;
  * anything else. {@code --verbose} adds the provider's redacted HTTP log (secret and token
  * masked) on stderr, through SLF4J.
  *
+ * <p>What it prints never holds a secret in any spelling (as typed, form- or URL-encoded,
+ * JSON-escaped), nor a value typed on the command line in an error line (a misplaced option may
+ * hold the secret), nor a control character: {@code --header} refuses a token with one, JSON and
+ * error lines escape them.
+ *
+ * <p>{@code poa-auth sandbox [--port N] [--client ID:SECRET]... [--token-lifetime 60s]} serves a
+ * standalone sandbox until stopped, for trying the endpoint by hand ({@link StandaloneSandbox}).
+ *
  * <p>{@link #run(String...)} is the whole program without {@link System#exit}: tests call it with
- * their own streams and environment.
+ * their own streams and environment. With {@code --verbose} it points {@link System#err} at its
+ * own (masked) error stream for the run, since the provider's HTTP log goes there through SLF4J.
  */
 public final class PoaAuthCli {
 
@@ -69,8 +83,10 @@ public final class PoaAuthCli {
   private static final String USAGE_TEXT = String.join(System.lineSeparator(),
       "Usage: " + NAME + " token [--sandbox] [--base-url URL] [--client-id ID] [--secret-stdin]",
       "                      [--header] [--verbose]",
-      "Gets a token from POA's token endpoint (POST /v2/auth/cybrillarta/token) and prints it.",
+      "       " + NAME + " sandbox [--port N] [--client ID:SECRET]... [--token-lifetime DURATION]",
       "",
+      "token: gets a token from POA's token endpoint (POST /v2/auth/cybrillarta/token) and prints",
+      "it as JSON.",
       "  --base-url URL   the POA environment, e.g. https://poa.example.com (else $POA_BASE_URL)",
       "  --client-id ID   the client_id POA shared (else $POA_CLIENT_ID)",
       "  --secret-stdin   read the client_secret from standard input (else $POA_CLIENT_SECRET);",
@@ -79,10 +95,23 @@ public final class PoaAuthCli {
       "                   no network, no credentials; the POA_* variables are ignored",
       "  --header         print only 'Authorization: Bearer <token>'",
       "  -v, --verbose    show the HTTP exchange on stderr, secret and token masked",
+      "",
+      "sandbox: serves a POA sandbox on loopback until Ctrl-C, end of standard input (Ctrl-D)",
+      "or kill, for trying the endpoint by hand (curl). Prints its base URL and client on stdout.",
+      "  --port N                 the port, default 0: a free one",
+      "  --client ID:SECRET       register a made-up client (repeatable; the first is the one",
+      "                           printed); default " + PoaSandbox.DEFAULT_CLIENT_ID + ":"
+          + PoaSandbox.DEFAULT_CLIENT_SECRET,
+      "  --token-lifetime DURATION  expires_in of its tokens, e.g. 60s, 30m, 1h; default 1800s",
+      "  It also answers on the path of the provider page's curl sample, " + PoaSandbox.SAMPLE_PATH
+          + ",",
+      "  and says on stderr that POA documents " + PoaSandbox.TOKEN_PATH + ".",
+      "",
       "  -h, --help       show this help",
       "",
-      "Exit codes: 0 token printed, 2 bad usage or missing setting, 3 credentials rejected,",
-      "            4 endpoint unavailable, 5 invalid response, 1 unexpected error.");
+      "Exit codes: 0 token printed (or sandbox stopped), 2 bad usage or missing setting,",
+      "            3 credentials rejected, 4 endpoint unavailable, 5 invalid response,",
+      "            1 unexpected error.");
 
   private final Map<String, String> env;
   private final InputStream stdin;
@@ -91,9 +120,11 @@ public final class PoaAuthCli {
 
   /**
    * @param env the environment variables to read {@code POA_*} from
-   * @param stdin read only with {@code --secret-stdin}
-   * @param out receives the token (JSON or header line) and {@code --help}
-   * @param err receives the one-line error
+   * @param stdin read only with {@code --secret-stdin}, and by {@code sandbox}, which stops at
+   *     its end
+   * @param out receives the token (JSON or header line), {@code --help}, and the sandbox's
+   *     address
+   * @param err receives the one-line error, and with {@code --verbose} the HTTP exchange
    */
   public PoaAuthCli(Map<String, String> env, InputStream stdin, PrintStream out, PrintStream err) {
     this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
@@ -115,36 +146,45 @@ public final class PoaAuthCli {
    * @return the exit code, one of the constants of this class
    */
   public int run(String... args) {
-    String secret = null;
+    Options options = null;
+    SecretMask mask = SecretMask.none().with(env("POA_CLIENT_SECRET"));
     try {
-      Options options = Options.parse(args);
+      options = Options.parse(args);
       if (options.help) {
         out.println(USAGE_TEXT);
+        out.flush();
         return OK;
       }
-      secret = options.secretStdin ? readSecret() : null;
-      return options.sandbox ? runAgainstSandbox(options, secret) : runAgainst(options, secret);
+      if (Options.SANDBOX.equals(options.command)) {
+        return new StandaloneSandbox(options, stdin, out, err).run();
+      }
+      String secret = options.secretStdin ? readSecret() : null;
+      mask = mask.with(secret);
+      return options.sandbox
+          ? runAgainstSandbox(options, secret, mask)
+          : runAgainst(options, secret, mask);
     } catch (UsageException e) {
-      return fail(USAGE, e.getMessage(), secret);
+      return fail(USAGE, e.getMessage(), mask, options);
     } catch (CredentialsRejectedException e) {
       return fail(REJECTED, "credentials rejected: HTTP " + e.httpStatus()
           + e.errorCode().map(code -> " " + code).orElse(" (no OAuth error code)")
-          + e.errorDescription().map(text -> " (" + text + ")").orElse(""), secret);
+          + e.errorDescription().map(text -> " (" + text + ")").orElse(""), mask, options);
     } catch (TokenEndpointUnavailableException e) {
       String reason = String.valueOf(e.getMessage());
       return fail(UNAVAILABLE, reason.startsWith("token endpoint unavailable")
-          ? reason : "token endpoint unavailable: " + reason, secret);
+          ? reason : "token endpoint unavailable: " + reason, mask, options);
     } catch (InvalidTokenResponseException e) {
-      return fail(INVALID_RESPONSE, "invalid token response: " + e.getMessage(), secret);
+      return fail(INVALID_RESPONSE, "invalid token response: " + e.getMessage(), mask, options);
     } catch (IllegalArgumentException e) {
       // The provider's builder rejects a setting (e.g. an http URL to a remote host).
-      return fail(USAGE, e.getMessage(), secret);
+      return fail(USAGE, e.getMessage(), mask, options);
     } catch (RuntimeException e) {
-      return fail(UNEXPECTED, "unexpected " + e.getClass().getName() + ": " + e.getMessage(), secret);
+      return fail(UNEXPECTED, "unexpected " + e.getClass().getName() + ": " + e.getMessage(), mask,
+          options);
     }
   }
 
-  private int runAgainstSandbox(Options options, String stdinSecret) throws UsageException {
+  private int runAgainstSandbox(Options options, String stdinSecret, SecretMask mask) {
     try (PoaSandbox sandbox = PoaSandbox.builder().start()) {
       if (options.verbose) {
         err.println(NAME + ": sandbox listening at " + sandbox.baseUrl() + ", default client "
@@ -152,11 +192,12 @@ public final class PoaAuthCli {
       }
       String clientId = options.clientId != null ? options.clientId : sandbox.defaultClientId();
       String secret = stdinSecret != null ? stdinSecret : sandbox.defaultClientSecret();
-      return printToken(options, sandbox.baseUrl(), clientId, secret);
+      return printToken(options, sandbox.baseUrl(), clientId, secret, mask.with(secret));
     }
   }
 
-  private int runAgainst(Options options, String stdinSecret) throws UsageException {
+  private int runAgainst(Options options, String stdinSecret, SecretMask mask)
+      throws UsageException {
     String baseUrl = options.baseUrl != null ? options.baseUrl : env("POA_BASE_URL");
     String clientId = options.clientId != null ? options.clientId : env("POA_CLIENT_ID");
     String secret = stdinSecret != null ? stdinSecret : env("POA_CLIENT_SECRET");
@@ -174,10 +215,19 @@ public final class PoaAuthCli {
       throw new UsageException("missing " + String.join(", ", missing)
           + "; or try --sandbox");
     }
-    return printToken(options, baseUrl, clientId, secret);
+    return printToken(options, baseUrl, clientId, secret, mask);
   }
 
-  private int printToken(Options options, String baseUrl, String clientId, String secret) {
+  private int printToken(Options options, String baseUrl, String clientId, String secret,
+      SecretMask secretMask) {
+    SecretMask mask = secretMask.withBasicCredentials(clientId, secret);
+    // The provider's HTTP log reaches stderr through SLF4J, which writes to System.err: for
+    // this run, System.err is this CLI's stderr behind the mask (every spelling of the secret,
+    // no control characters).
+    PrintStream systemErr = System.err;
+    if (options.verbose) {
+      System.setErr(MaskingOutputStream.printStream(err, mask));
+    }
     try (PoaTokenProvider tokens = PoaTokenProvider.builder()
         .baseUrl(baseUrl)
         .clientId(clientId)
@@ -185,13 +235,45 @@ public final class PoaAuthCli {
         .httpLogLevel(options.verbose ? feign.Logger.Level.FULL : feign.Logger.Level.NONE)
         .build()) {
       AccessToken token = tokens.token();
-      out.println(options.header ? "Authorization: " + token.authorizationHeader() : json(token));
+      String printed = options.header ? header(token) : json(token);
+      if (mask.reveals(printed)) {
+        throw new InvalidTokenResponseException("the token response holds the client secret;"
+            + " it is not printed", null);
+      }
+      out.println(printed);
       out.flush();
       return OK;
+    } finally {
+      if (options.verbose) {
+        System.err.flush();
+        System.setErr(systemErr);
+      }
     }
   }
 
-  /** The token response as the spec names its fields: those an {@link AccessToken} carries. */
+  /**
+   * The {@code Authorization} header line, refused if the token or its type holds anything but
+   * visible ASCII: a terminal would act on control characters, and no HTTP client could send
+   * such a header.
+   */
+  private static String header(AccessToken token) {
+    String header = token.authorizationHeader();
+    for (int i = 0; i < header.length(); i++) {
+      char c = header.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        throw new InvalidTokenResponseException("the token holds a character that cannot go in"
+            + " an Authorization header (" + (SecretMask.isUnsafe(c) ? "a control character"
+            : "not printable ASCII") + " at index " + i + "); it is not printed", null);
+      }
+    }
+    return "Authorization: " + header;
+  }
+
+  /**
+   * The token response as the spec names its fields: those an {@link AccessToken} carries.
+   * Everything but printable ASCII is written as a JSON escape, so no control character of a
+   * token (Jackson escapes only those below 0x20) reaches the terminal.
+   */
   private static String json(AccessToken token) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("access_token", token.value());
@@ -199,9 +281,33 @@ public final class PoaAuthCli {
     fields.put("token_type", token.tokenType());
     token.scope().ifPresent(scope -> fields.put("scope", scope));
     try {
-      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(fields);
+      ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      json.getFactory().configure(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true)
+          .setCharacterEscapes(new EscapeDelete());
+      return json.writeValueAsString(fields);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("could not write the token as JSON", e);
+    }
+  }
+
+  /** Jackson's standard escapes, and DEL (0x7F) escaped as well. */
+  private static final class EscapeDelete extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] escapes;
+
+    EscapeDelete() {
+      escapes = CharacterEscapes.standardAsciiEscapesForJSON();
+      escapes[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return escapes;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return null;
     }
   }
 
@@ -226,16 +332,33 @@ public final class PoaAuthCli {
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  /** Prints one line: no line breaks from messages, and the secret masked should one slip in. */
-  private int fail(int code, String message, String stdinSecret) {
+  /**
+   * Prints one line: no line breaks or other control characters from messages, every spelling
+   * of a secret masked, and no value typed on the command line (a provider's message may quote
+   * the base URL it was given, which may be a misplaced secret).
+   */
+  private int fail(int code, String message, SecretMask mask, Options options) {
     String line = String.valueOf(message).replaceAll("[\\r\\n]+", " ");
-    for (String secret : new String[] {stdinSecret, env("POA_CLIENT_SECRET")}) {
-      if (secret != null && !secret.isEmpty()) {
-        line = line.replace(secret, "****");
+    if (options != null) {
+      for (String typed : options.typedValues) {
+        line = withoutValue(line, typed);
       }
     }
-    err.println(NAME + ": " + line);
+    err.println(NAME + ": " + mask.forTerminal(line));
     err.flush();
     return code;
+  }
+
+  /**
+   * The text with each occurrence of a typed value that stands on its own (not inside a longer
+   * word: a value {@code h} must not eat the h of "https") replaced by a placeholder.
+   */
+  static String withoutValue(String text, String value) {
+    String trimmed = value == null ? "" : value.trim();
+    if (trimmed.isEmpty()) {
+      return text;
+    }
+    return Pattern.compile("(?<![\\p{Alnum}])" + Pattern.quote(trimmed) + "(?![\\p{Alnum}])")
+        .matcher(text).replaceAll(Matcher.quoteReplacement("(value not shown)"));
   }
 }

@@ -24,6 +24,8 @@ class PoaAuthCliTest {
   private static final String ID = "partner-1";
   private static final String SECRET = "Cli-Secret-Value-42";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** What a user typed in the wrong place: it must never be printed back. */
+  private static final String MISPLACED = "Hunter2-Misplaced-Value";
 
   @RegisterExtension
   static final PoaSandboxExtension POA =
@@ -206,12 +208,86 @@ class PoaAuthCliTest {
   }
 
   @Test
-  void unknownOption_exit2_withoutItsValue() {
+  void unknownOption_exit2_namingItsPositionButNeitherItsNameNorItsValue() {
     Run run = run(Map.of(), "", "token", "--colour=Some-Value");
 
     assertThat(run.code()).isEqualTo(PoaAuthCli.USAGE);
-    assertThat(run.err()).isEqualTo("poa-auth: unknown option --colour (see --help)"
-        + System.lineSeparator());
+    assertThat(run.err()).isEqualTo("poa-auth: unknown option at position 2 (see --help; the"
+        + " argument is not shown, in case it holds a secret)" + System.lineSeparator());
+  }
+
+  @Test
+  void mistypedOption_suggestsOneOfOurOwnOptionNames() {
+    Run run = run(Map.of(), "", "token", "--hedaer");
+
+    assertThat(run.code()).isEqualTo(PoaAuthCli.USAGE);
+    assertThat(run.err()).contains("did you mean --header?").doesNotContain("hedaer");
+  }
+
+  /**
+   * Issue 15 (I): a secret typed in the wrong place was echoed in the error line
+   * ({@code -p<secret>}, {@code -<secret>}, {@code -v=<secret>}, {@code --base-url <secret>}).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"token -p" + MISPLACED, "token -" + MISPLACED, "token -v=" + MISPLACED,
+      "token --verbose=" + MISPLACED, "token --header=" + MISPLACED,
+      "token --base-url " + MISPLACED + " --client-id partner-1",
+      "token --base-url=" + MISPLACED + " --client-id partner-1",
+      "token " + MISPLACED, MISPLACED, "-" + MISPLACED + " token", "token --" + MISPLACED,
+      "token --" + MISPLACED + "=x", "token @" + MISPLACED, "token -v" + MISPLACED,
+      "sandbox --client " + MISPLACED, "sandbox --port " + MISPLACED,
+      "sandbox --token-lifetime " + MISPLACED, "sandbox " + MISPLACED, "sandbox -p" + MISPLACED})
+  void misplacedSecret_isNeverEchoed_inTheOneErrorLine(String commandLine) {
+    String line = commandLine.startsWith("token") ? commandLine + " --secret-stdin" : commandLine;
+    Run run = run(Map.of(), "Piped-Secret-Value\n", line.split(" "));
+
+    assertThat(run.code()).isEqualTo(PoaAuthCli.USAGE);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith("poa-auth: ");
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.everything()).doesNotContainIgnoringCase(MISPLACED)
+        .doesNotContainIgnoringCase(MISPLACED.substring(0, 6))
+        .doesNotContain("Piped-Secret-Value");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--verbose=true", "-v=yes", "--sandbox=1", "--header=no",
+      "--secret-stdin=x"})
+  void flagGivenAValue_exit2_namingTheFlagOnly(String flag) {
+    Run run = run(Map.of(), "", "token", flag);
+
+    assertThat(run.code()).isEqualTo(PoaAuthCli.USAGE);
+    String name = flag.substring(0, flag.indexOf('='));
+    assertThat(run.err()).matches("poa-auth: --[a-z-]+ takes no value \\(see --help\\)\\R")
+        .contains(name.equals("-v") ? "--verbose" : name)
+        .doesNotContain(flag.substring(flag.indexOf('=')));
+  }
+
+  @Test
+  void providerRejectingACommandLineBaseUrl_showsItsReason_butNotTheValue() {
+    Run run = run(Map.of(), "Some-Secret\n", "token", "--base-url", "Not-A-Url-42",
+        "--client-id", ID, "--secret-stdin");
+
+    assertThat(run.code()).isEqualTo(PoaAuthCli.USAGE);
+    assertThat(run.err()).contains("baseUrl must be an absolute https URL")
+        .contains("(value not shown)").doesNotContain("Not-A-Url-42");
+  }
+
+  @Test
+  void aBaseUrlFromTheEnvironment_isNamedInTheError_forItIsNoTypedArgument() {
+    Run run = run(Map.of("POA_BASE_URL", "Env-Not-A-Url", "POA_CLIENT_ID", ID,
+        "POA_CLIENT_SECRET", SECRET), "", "token");
+
+    assertThat(run.code()).isEqualTo(PoaAuthCli.USAGE);
+    assertThat(run.err()).contains("Env-Not-A-Url").doesNotContain(SECRET);
+  }
+
+  @Test
+  void tokenHelp_printsTheUsage() {
+    Run run = run(Map.of(), "", "token", "--help");
+
+    assertThat(run.code()).isEqualTo(PoaAuthCli.OK);
+    assertThat(run.out()).startsWith("Usage: poa-auth token").contains("poa-auth sandbox");
   }
 
   @Test

@@ -7,18 +7,17 @@ import io.github.poaauth.client.internal.ProviderSettings;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Adds {@code Authorization: Bearer <token>} from a {@link PoaTokenProvider} to requests for
- * POA's other APIs, and only to requests whose host is one of the allowed hosts, so that a token
- * never leaks to a third party a client also talks to, and only over {@code https} (or
- * {@code http} to a loopback host, for the sandbox). Any {@code Authorization} header already
- * present is replaced. For recovery from a {@code 401}, see {@link PoaApiAuthorization} and
- * {@link UnauthorizedRecoveringClient}.
+ * POA's other APIs, and only to requests that go to one of the allowed hosts (and port, if one
+ * is given) over {@code https} ({@code http} only to a loopback host), so that a token never
+ * leaks to a third party a client also talks to, nor travels in clear text. Any
+ * {@code Authorization} header already present is replaced.
  *
  * <p>For Feign clients, register it as a {@link RequestInterceptor}:
  * <pre>{@code
@@ -30,22 +29,43 @@ import java.util.stream.Stream;
  * HttpResponse<String> r = http.send(bearer.authorize(request), BodyHandlers.ofString());
  * if (r.statusCode() == 401) tokens.invalidate(usedToken);   // see PoaTokenProvider#invalidate
  * }</pre>
- * Thread-safe and immutable. Throws what {@link PoaTokenProvider#token()} throws.
+ *
+ * <p><b>Redirects.</b> A client that follows redirects sends the header on to wherever the API
+ * redirects, allowed or not. Send authorized requests with a client that does not follow them:
+ * {@code HttpClient.Redirect.NEVER} (the JDK default) for {@code java.net.http};
+ * {@code new Request.Options(connect, read, false)} for Feign (its default follows).
+ *
+ * <p>Thread-safe and immutable (a one-entry cache of the last target's decision aside). Throws
+ * what {@link PoaTokenProvider#token()} throws.
  */
 public final class BearerTokenInterceptor implements RequestInterceptor {
   private static final String AUTHORIZATION = "Authorization";
+  /** Any port of an allowed host. */
+  private static final int ANY_PORT = -2;
+
+  /** The decision for one target URL: Feign hands the same String for every request of a target. */
+  private record Decision(String url, boolean allowed) {
+  }
 
   private final PoaTokenProvider tokens;
-  private final Set<String> hosts;
+  /** Lower-case host to its pinned port, or {@link #ANY_PORT}. */
+  private final Map<String, Integer> hosts;
+  /**
+   * Last target URL and whether it is allowed: compared by identity, so the common case costs
+   * one volatile read and no parsing. A race only recomputes a decision.
+   */
+  private volatile Decision last;
 
-  private BearerTokenInterceptor(PoaTokenProvider tokens, Set<String> hosts) {
+  private BearerTokenInterceptor(PoaTokenProvider tokens, Map<String, Integer> hosts) {
     this.tokens = tokens;
     this.hosts = hosts;
   }
 
   /**
    * @param tokens where tokens come from
-   * @param hosts host names (no scheme, no port) that may receive the token; at least one
+   * @param hosts host names that may receive the token, each optionally with a port
+   *     ({@code api.poa.example.com} or {@code api.poa.example.com:8443}); at least one; no
+   *     scheme, no path
    * @return the interceptor
    * @throws IllegalArgumentException when no host, or a blank one, or a URL is given
    */
@@ -55,25 +75,36 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
       throw new IllegalArgumentException("at least one allowed host is required, such as "
           + "\"api.poa.example.com\": the token is only sent to these hosts");
     }
-    Set<String> allowed = Stream.of(hosts).map(h -> {
-      if (h == null || h.isBlank() || h.contains("/") || h.contains(":") && !h.startsWith("[")) {
-        throw new IllegalArgumentException("allowed host must be a bare host name such as "
-            + "\"api.poa.example.com\" but was '" + h + "'");
-      }
-      return h.trim().toLowerCase(Locale.ROOT);
-    }).collect(Collectors.toUnmodifiableSet());
+    Map<String, Integer> allowed = Stream.of(hosts).map(BearerTokenInterceptor::parseHost)
+        .collect(Collectors.toUnmodifiableMap(h -> h[0], h -> Integer.valueOf(h[1]), (a, b) ->
+            a.equals(b) ? a : ANY_PORT));
     return new BearerTokenInterceptor(tokens, allowed);
   }
 
-  /** Adds the header when the Feign target's host is allowed; leaves other requests alone. */
+  private static String[] parseHost(String given) {
+    String h = given == null ? "" : given.trim().toLowerCase(Locale.ROOT);
+    URI uri;
+    try {
+      uri = h.isEmpty() || h.contains("/") || h.contains("@") ? null : new URI("https://" + h);
+    } catch (java.net.URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null || uri.getHost() == null || uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw new IllegalArgumentException("allowed host must be a bare host name such as "
+          + "\"api.poa.example.com\", optionally with a port, but was '" + given + "'");
+    }
+    return new String[] {uri.getHost(), String.valueOf(uri.getPort() == -1 ? ANY_PORT : uri.getPort())};
+  }
+
+  /** Adds the header when the Feign target is allowed; leaves other requests alone. */
   @Override
   public void apply(RequestTemplate template) {
-    Target<?> target = template.feignTarget();
     String url = template.url();
-    if (!url.startsWith("http") && target != null) {
-      url = target.url();
+    if (!url.startsWith("http")) {
+      Target<?> target = template.feignTarget();
+      url = target == null ? null : target.url();
     }
-    if (isAllowed(url)) {
+    if (url != null && isAllowed(url)) {
       template.removeHeader(AUTHORIZATION);
       template.header(AUTHORIZATION, tokens.token().authorizationHeader());
     }
@@ -81,8 +112,8 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
 
   /**
    * @param request a request for one of POA's APIs
-   * @return a copy with the {@code Authorization} header set if its host is allowed, or the
-   *     request itself otherwise
+   * @return a copy with the {@code Authorization} header set if it goes to an allowed host over
+   *     https (or http to loopback), or the request itself otherwise
    */
   public HttpRequest authorize(HttpRequest request) {
     if (!isAllowed(request.uri())) {
@@ -94,26 +125,40 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
   }
 
   private boolean isAllowed(String url) {
-    try {
-      return url != null && isAllowed(URI.create(url));
-    } catch (IllegalArgumentException e) {
-      return false;
+    Decision d = last;
+    if (d != null && d.url() == url) {
+      return d.allowed();
     }
+    boolean allowed;
+    try {
+      allowed = isAllowed(URI.create(url));
+    } catch (IllegalArgumentException e) {
+      allowed = false;
+    }
+    last = new Decision(url, allowed);
+    return allowed;
   }
 
-  /** An allowed host, over https, or http to a loopback host (the sandbox): never clear text. */
   private boolean isAllowed(URI uri) {
-    if (uri.getHost() == null || uri.getScheme() == null) {
+    String host = uri.getHost();
+    String scheme = uri.getScheme();
+    if (host == null || scheme == null || uri.getRawUserInfo() != null) {
       return false;
     }
-    String host = uri.getHost().toLowerCase(Locale.ROOT);
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    return hosts.contains(host) && (scheme.equals("https")
-        || scheme.equals("http") && ProviderSettings.isLoopback(host));
+    boolean https = scheme.equalsIgnoreCase("https");
+    if (!https && !(scheme.equalsIgnoreCase("http") && ProviderSettings.isLoopback(host))) {
+      return false;
+    }
+    Integer port = hosts.get(host.toLowerCase(Locale.ROOT));
+    if (port == null) {
+      return false;
+    }
+    int actual = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+    return port == ANY_PORT || port == actual;
   }
 
   @Override
   public String toString() {
-    return "BearerTokenInterceptor{hosts=" + hosts + '}';
+    return "BearerTokenInterceptor{hosts=" + hosts.keySet() + '}';
   }
 }

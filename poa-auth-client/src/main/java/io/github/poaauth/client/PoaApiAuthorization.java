@@ -7,14 +7,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URISyntaxException;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 /**
  * Bearer tokens for requests to POA's APIs, with recovery from a {@code 401}: which requests may
@@ -25,8 +30,9 @@ import java.util.stream.Collectors;
  *
  * <h2>Where the token goes</h2>
  * Only to a request whose host is one of the allowed hosts (compared without case, exactly: a
- * sub-domain is another host), and only over {@code https}, or {@code http} to a loopback host
- * ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}) for tests against the sandbox. Any
+ * sub-domain is another host; and its port, if one was given), without user info, and only over
+ * {@code https}, or {@code http} to a loopback host ({@code localhost}, {@code 127.0.0.0/8},
+ * {@code [::1]}) for tests against the sandbox: the rule of {@link BearerTokenInterceptor}. Any
  * other request is sent as it is, and asks the provider for nothing.
  *
  * <h2>A 401</h2>
@@ -49,27 +55,38 @@ public final class PoaApiAuthorization {
   private static final String AUTHORIZATION = "Authorization";
   private static final String BEARER = "Bearer ";
 
-  private final PoaTokenProvider tokens;
-  private final Set<String> hosts;
+  /** Any port of an allowed host. */
+  private static final int ANY_PORT = -2;
 
-  private PoaApiAuthorization(PoaTokenProvider tokens, Set<String> hosts) {
+  private final PoaTokenProvider tokens;
+  /** The hosts as given (lower case), for {@link #hosts()}. */
+  private final Set<String> hosts;
+  /** Lower-case host to its pinned port, or {@link #ANY_PORT}: the rule of {@link BearerTokenInterceptor}. */
+  private final Map<String, Integer> ports;
+
+  private PoaApiAuthorization(PoaTokenProvider tokens, Set<String> hosts,
+      Map<String, Integer> ports) {
     this.tokens = tokens;
     this.hosts = hosts;
+    this.ports = ports;
   }
 
   /**
    * @param tokens where tokens come from
-   * @param hosts host names (no scheme, no port) that may receive the token; at least one
+   * @param hosts host names that may receive the token, each optionally with a port
+   *     ({@code api.poa.example.com} or {@code api.poa.example.com:8443}), as
+   *     {@link BearerTokenInterceptor#forHosts} takes them; at least one
    * @return the authorization
    * @throws IllegalArgumentException when no host, a blank one, or a URL is given
    */
   public static PoaApiAuthorization forHosts(PoaTokenProvider tokens, String... hosts) {
-    return forHosts(tokens, hosts == null ? List.of() : List.of(hosts));
+    return forHosts(tokens, hosts == null ? List.of() : Arrays.asList(hosts));
   }
 
   /**
    * @param tokens where tokens come from
-   * @param hosts host names (no scheme, no port) that may receive the token; at least one
+   * @param hosts host names that may receive the token, each optionally with a port; at least
+   *     one
    * @return the authorization
    * @throws IllegalArgumentException when no host, a blank one, or a URL is given
    */
@@ -79,14 +96,30 @@ public final class PoaApiAuthorization {
       throw new IllegalArgumentException("at least one allowed host is required, such as "
           + "\"api.poa.example.com\": the token is only sent to these hosts");
     }
-    Set<String> allowed = hosts.stream().map(h -> {
-      if (h == null || h.isBlank() || h.contains("/") || h.contains(":") && !h.startsWith("[")) {
-        throw new IllegalArgumentException("allowed host must be a bare host name such as "
-            + "\"api.poa.example.com\" but was '" + h + "'");
-      }
-      return h.trim().toLowerCase(Locale.ROOT);
-    }).collect(Collectors.toUnmodifiableSet());
-    return new PoaApiAuthorization(tokens, allowed);
+    Map<String, Integer> ports = new HashMap<>();
+    Set<String> given = new LinkedHashSet<>();
+    for (String host : hosts) {
+      String[] parsed = parseHost(host);
+      ports.merge(parsed[0], Integer.valueOf(parsed[1]), (a, b) -> a.equals(b) ? a : ANY_PORT);
+      given.add(host.trim().toLowerCase(Locale.ROOT));
+    }
+    return new PoaApiAuthorization(tokens, Collections.unmodifiableSet(given), Map.copyOf(ports));
+  }
+
+  private static String[] parseHost(String given) {
+    String h = given == null ? "" : given.trim().toLowerCase(Locale.ROOT);
+    URI uri;
+    try {
+      uri = h.isEmpty() || h.contains("/") || h.contains("@") ? null : new URI("https://" + h);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null || uri.getHost() == null || uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw new IllegalArgumentException("allowed host must be a bare host name such as "
+          + "\"api.poa.example.com\", optionally with a port, but was '" + given + "'");
+    }
+    return new String[] {uri.getHost(),
+        String.valueOf(uri.getPort() == -1 ? ANY_PORT : uri.getPort())};
   }
 
   /** @return the provider the tokens come from */
@@ -94,26 +127,35 @@ public final class PoaApiAuthorization {
     return tokens;
   }
 
-  /** @return the allowed hosts, lower case */
+  /** @return the allowed hosts as given (lower case), ports included */
   public Set<String> hosts() {
     return hosts;
   }
 
   /**
    * @param uri the request's URI
-   * @return whether a request to it may carry the token: an allowed host, over {@code https} (or
-   *     {@code http} to a loopback host)
+   * @return whether a request to it may carry the token: an allowed host (and port, if one was
+   *     given), over {@code https} (or {@code http} to a loopback host), no user info
    */
   public boolean mayCarryToken(URI uri) {
-    if (uri == null || uri.getHost() == null || uri.getScheme() == null) {
+    if (uri == null) {
       return false;
     }
-    String host = uri.getHost().toLowerCase(Locale.ROOT);
-    if (!hosts.contains(host)) {
+    String host = uri.getHost();
+    String scheme = uri.getScheme();
+    if (host == null || scheme == null || uri.getRawUserInfo() != null) {
       return false;
     }
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    return scheme.equals("https") || scheme.equals("http") && ProviderSettings.isLoopback(host);
+    boolean https = scheme.equalsIgnoreCase("https");
+    if (!https && !(scheme.equalsIgnoreCase("http") && ProviderSettings.isLoopback(host))) {
+      return false;
+    }
+    Integer port = ports.get(host.toLowerCase(Locale.ROOT));
+    if (port == null) {
+      return false;
+    }
+    int actual = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+    return port == ANY_PORT || port == actual;
   }
 
   /**

@@ -44,7 +44,9 @@ import javax.net.ssl.SSLContext;
  * moment the request was sent. The token is handed out until {@code L - skew}, where skew is
  * {@link Builder#expirySkew(Duration)} but at most 10% of {@code L}. From
  * {@code L - max(refreshAhead, skew)}, with refreshAhead at most 50% of {@code L}, callers still
- * get it at once and one background refresh runs. Past {@code L - skew}, or with no token,
+ * get it at once and one background refresh runs; with {@link Builder#refreshJitter(boolean)}
+ * (on by default) that point moves, per token, to a random point between {@code L/2} and
+ * there, so that a fleet does not refresh in the same second. Past {@code L - skew}, or with no token,
  * callers wait for the one in-flight request, at most {@link Builder#callTimeout(Duration)}.
  * If the clock reads earlier than the token's issue time (it was set back), the token is treated
  * as due for refresh.
@@ -360,6 +362,7 @@ public final class PoaTokenProvider implements AutoCloseable {
     private String clientId;
     private Supplier<String> clientSecret;
     private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
+    private boolean refreshJitter = true;
     private Duration expirySkew = DEFAULT_EXPIRY_SKEW;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
@@ -446,6 +449,20 @@ public final class PoaTokenProvider implements AutoCloseable {
      */
     public Builder refreshAhead(Duration refreshAhead) {
       this.refreshAhead = ProviderSettings.notNegative("refreshAhead", refreshAhead);
+      return this;
+    }
+
+    /**
+     * Whether each token's background refresh moves to a random point between half the token's
+     * lifetime and the refresh-ahead point (only ever earlier, never later). On by default: a
+     * fleet of services deployed together then does not ask for its tokens in the same second
+     * at every refresh. Turn it off for exactly predictable refresh times (tests); it costs up to
+     * one token request more per lifetime when on.
+     *
+     * @return this builder
+     */
+    public Builder refreshJitter(boolean refreshJitter) {
+      this.refreshJitter = refreshJitter;
       return this;
     }
 
@@ -679,7 +696,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      */
     public PoaTokenProvider build() {
       return new PoaTokenProvider(new ProviderSettings(name, baseUrl, tokenPath, clientId,
-          clientSecret, refreshAhead, expirySkew, connectTimeout, readTimeout, callTimeout,
+          clientSecret, refreshAhead, refreshJitter, expirySkew, connectTimeout, readTimeout, callTimeout,
           rejectionCooldown, maxAttempts, retryInitialBackoff, retryMaxBackoff,
           breakerFailureRate, breakerWindow, breakerMinimumCalls, breakerOpen,
           circuitBreakerRegistry, retryRegistry, clock, executor, listener, proxy, sslContext,

@@ -84,6 +84,33 @@ class BearerTokenInterceptorTest {
     assertThat(authorized.uri()).isEqualTo(request.uri());
   }
 
+  /** Regression (issue 15 D): the token went over plain http to an allowed, non-loopback host. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "http://api.poa.example.com/v2/folios",          // clear text to a remote host
+      "https://api.poa.example.com@evil.example/x",    // user info: the host is evil.example
+      "https://api.poa.example.com.evil.example/x",    // look-alike host
+      "https://api.poa.example.com:8444/x"})           // not the pinned port
+  void httpRequest_notToAnAllowedHttpsTarget_getsNoToken(String url) {
+    BearerTokenInterceptor bearer = BearerTokenInterceptor.forHosts(tokens, "api.poa.example.com:8443",
+        "127.0.0.1");
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).build();
+
+    assertThat(bearer.authorize(request)).isSameAs(request);
+    assertThat(tokenServer.requestCount()).isZero();
+  }
+
+  @Test
+  void pinnedPort_andLoopbackHttp_areAuthorized() {
+    BearerTokenInterceptor bearer = BearerTokenInterceptor.forHosts(tokens, "api.poa.example.com:8443",
+        "127.0.0.1");
+
+    assertThat(bearer.authorize(HttpRequest.newBuilder(URI.create("https://api.poa.example.com:8443/x"))
+        .build()).headers().firstValue("Authorization")).contains("Bearer token-1");
+    assertThat(bearer.authorize(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/x"))
+        .build()).headers().firstValue("Authorization")).contains("Bearer token-1");
+  }
+
   @Test
   void httpRequest_toOtherHost_isReturnedUnchanged() {
     BearerTokenInterceptor bearer = BearerTokenInterceptor.forHosts(tokens, "api.poa.example.com");

@@ -55,6 +55,7 @@ class PoaTokenProviderTest {
         .baseUrl(server.baseUrl())
         .clientId(CLIENT_ID)
         .clientSecret(SECRET)
+        .refreshJitter(false) // these tests check exact refresh points
         .clock(clock)
         .connectTimeout(Duration.ofSeconds(1))
         .readTimeout(Duration.ofSeconds(2))

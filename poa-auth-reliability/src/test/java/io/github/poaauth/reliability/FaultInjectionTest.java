@@ -196,7 +196,7 @@ class FaultInjectionTest {
           0, took.toMillis(), bound(Duration.ZERO, Duration.ofSeconds(2))));
 
       assertThat(failure).isInstanceOf(TokenEndpointUnavailableException.class)
-          .hasMessageContaining("after 3 attempt(s)").hasMessageContaining("ConnectException");
+          .hasMessageContaining("after 3 attempts").hasMessageContaining("ConnectException");
       assertThat(took).isLessThan(Duration.ofSeconds(2));
     }
   }
@@ -216,7 +216,7 @@ class FaultInjectionTest {
             server.requests(), took, bound(Duration.ZERO, Duration.ofSeconds(2))));
 
         assertThat(failure).isInstanceOf(TokenEndpointUnavailableException.class)
-            .hasMessageContaining("never followed").hasMessageContaining("127.0.0.2");
+            .hasMessageContaining("never followed").hasMessageNotContaining("127.0.0.2");
         assertThat(server.requests()).isEqualTo(1);
         assertThat(elsewhere.requests()).isZero();
       }

@@ -37,7 +37,7 @@ final class ReliabilityReport implements BeforeAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) {
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(ReliabilityReport.class, k -> (ExtensionContext.Store.CloseableResource) ReliabilityReport::write);
+        .getOrComputeIfAbsent(ReliabilityReport.class, k -> (AutoCloseable) ReliabilityReport::write);
   }
 
   private static synchronized void write() throws IOException {

@@ -61,7 +61,7 @@ final class ApiStandIn implements HttpHandler {
         body = "{\"accepted\":true}";
       }
       recorder.record(new RecordedRequest(clock.instant(), exchange.getRequestMethod(), path,
-          exchange.getRequestHeaders().getFirst("Content-Type"), Map.of(), null, status));
+          exchange.getRequestHeaders().getFirst("Content-Type"), Map.of(), null, status, false));
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       if (challenge != null) {

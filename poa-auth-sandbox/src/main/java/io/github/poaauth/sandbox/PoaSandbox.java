@@ -115,6 +115,12 @@ public final class PoaSandbox implements AutoCloseable {
    * answered by the stand-in.
    */
   public static final String API_PATH = "/sandbox/api";
+  /**
+   * The path of the {@code curl} sample on POA's authentication page, which differs from the
+   * documented {@link #TOKEN_PATH}. Served only by a sandbox built with
+   * {@link Builder#acceptSamplePath()}; otherwise 404, like any unknown path.
+   */
+  public static final String SAMPLE_PATH = "/poa/auth/token";
   /** The client registered when the builder is given none. */
   public static final String DEFAULT_CLIENT_ID = "sandbox-partner";
   /** The secret of {@link #DEFAULT_CLIENT_ID}. Not a secret: it is printed in the docs. */
@@ -169,7 +175,7 @@ public final class PoaSandbox implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     this.issuer = new TokenIssuer(issuer(), builder.clock, random);
     server.createContext("/", new TokenEndpoint(new RegisteredClients(clients, random), issuer,
-        faults, recorder, builder.clock, scope, tokenLifetime));
+        faults, recorder, builder.clock, scope, tokenLifetime, builder.samplePathUsed));
     server.createContext(API_PATH, new ApiStandIn(issuer, faults, recorder, builder.clock));
     this.executor = Executors.newCachedThreadPool(
         daemonThreads("poa-sandbox-" + INSTANCES.incrementAndGet() + "-http-"));
@@ -321,6 +327,8 @@ public final class PoaSandbox implements AutoCloseable {
     private String scope = DEFAULT_SCOPE;
     private int port;
     private Clock clock = Clock.systemUTC();
+    /** Null unless {@link #acceptSamplePath} was called. */
+    private Runnable samplePathUsed;
 
     private Builder() {}
 
@@ -396,6 +404,32 @@ public final class PoaSandbox implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Also serves the token endpoint on {@link PoaSandbox#SAMPLE_PATH} ({@code /poa/auth/token}),
+     * the path of the {@code curl} sample on POA's authentication page, so that the sample works
+     * as written; off by default, when that path is a 404. POA documents
+     * {@link PoaSandbox#TOKEN_PATH}, and that is the path code should use: this option is for
+     * trying the page's sample by hand (the CLI's {@code sandbox} command turns it on).
+     *
+     * <p>Requests on that path are answered, faulted and recorded exactly as on the token path;
+     * {@link RecordedRequest#path()} shows which path was used, and
+     * {@link RecordedRequest#isTokenRequest()} is true for a {@code POST} to either.
+     */
+    public Builder acceptSamplePath() {
+      return acceptSamplePath(() -> { });
+    }
+
+    /**
+     * Like {@link #acceptSamplePath()}, and runs {@code whenUsed} for each request on
+     * {@link PoaSandbox#SAMPLE_PATH}, on the thread serving it, after the request is recorded and
+     * before it is answered: e.g. to tell a user which path POA documents. {@code whenUsed} must
+     * be quick and thread-safe; an exception it throws drops that request's connection.
+     */
+    public Builder acceptSamplePath(Runnable whenUsed) {
+      this.samplePathUsed = Objects.requireNonNull(whenUsed, "whenUsed must not be null");
+      return this;
+    }
+
     /** The clock for the tokens' {@code iat}/{@code exp} and for recordings; default system UTC. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
@@ -415,7 +449,8 @@ public final class PoaSandbox implements AutoCloseable {
     @Override
     public String toString() {
       return "PoaSandbox.Builder{clientIds=" + clients.keySet() + ", tokenLifetime="
-          + tokenLifetime + ", scope=" + scope + ", port=" + port + ", clock=" + clock + '}';
+          + tokenLifetime + ", scope=" + scope + ", port=" + port + ", clock=" + clock
+          + (samplePathUsed != null ? ", acceptSamplePath" : "") + '}';
     }
   }
 

@@ -39,14 +39,19 @@ public final class RecordedRequest {
   private final Map<String, List<String>> formFields;
   private final String clientId;
   private final int responseStatus;
+  /** Whether it was served as a token request: a POST to a path the sandbox serves tokens on. */
+  private final boolean tokenRequest;
 
   /**
    * @param formFields the parsed form, unmasked: this constructor masks it
    * @param clientId the client id presented (form or HTTP Basic), or null
    * @param responseStatus the status answered, or 0 when the connection was dropped instead
+   * @param tokenRequest whether the sandbox served it as a token request (a POST to
+   *     {@link PoaSandbox#TOKEN_PATH}, or to {@link PoaSandbox#SAMPLE_PATH} when accepted)
    */
   RecordedRequest(Instant receivedAt, String method, String path, String contentType,
-      Map<String, List<String>> formFields, String clientId, int responseStatus) {
+      Map<String, List<String>> formFields, String clientId, int responseStatus,
+      boolean tokenRequest) {
     this.receivedAt = Objects.requireNonNull(receivedAt, "receivedAt");
     this.method = Objects.requireNonNull(method, "method");
     this.path = Objects.requireNonNull(path, "path");
@@ -54,6 +59,7 @@ public final class RecordedRequest {
     this.formFields = masked(formFields);
     this.clientId = clientId;
     this.responseStatus = responseStatus;
+    this.tokenRequest = tokenRequest;
   }
 
   /** When the sandbox received the request, by the sandbox's clock. */
@@ -100,9 +106,13 @@ public final class RecordedRequest {
     return responseStatus == 0 ? OptionalInt.empty() : OptionalInt.of(responseStatus);
   }
 
-  /** Whether this was a token request: a {@code POST} to {@link PoaSandbox#TOKEN_PATH}. */
+  /**
+   * Whether this was a token request: a {@code POST} to {@link PoaSandbox#TOKEN_PATH}, or to
+   * {@link PoaSandbox#SAMPLE_PATH} on a sandbox built with
+   * {@link PoaSandbox.Builder#acceptSamplePath()} ({@link #path()} tells which).
+   */
   public boolean isTokenRequest() {
-    return "POST".equals(method) && PoaSandbox.TOKEN_PATH.equals(path);
+    return tokenRequest;
   }
 
   @Override

@@ -45,7 +45,10 @@ import java.util.stream.Collectors;
  *   <li>{@code scope}: each space-separated scope must be one of the client's, or
  *       {@code openid}; else 400 {@code invalid_scope}. {@code openid} adds an ID token.
  * </ol>
- * A body that is not a form carries no form parameters, so it fails the grant type check, as it
+ * A sandbox built with {@link PoaSandbox.Builder#acceptSamplePath()} answers on
+ * {@value PoaSandbox#SAMPLE_PATH} exactly as on the token path, and reports each such request.
+ *
+ * <p>A body that is not a form carries no form parameters, so it fails the grant type check, as it
  * does on Keycloak. Other methods on the token path are 405, {@code OPTIONS} is the CORS
  * preflight's empty 200, other paths are 404.
  *
@@ -103,9 +106,16 @@ final class TokenEndpoint implements HttpHandler {
   /** The scopes a client may ask for: those of {@link #scope}. */
   private final Set<String> clientScopes;
   private final Duration tokenLifetime;
+  /**
+   * Called for each request to {@link PoaSandbox#SAMPLE_PATH}, which is then served like the
+   * token path; null when the sandbox does not accept that path (404, as POA's gateway would).
+   */
+  private final Runnable samplePathUsed;
 
+  /** @param samplePathUsed see {@link #samplePathUsed}; null to answer 404 on the sample path */
   TokenEndpoint(RegisteredClients clients, TokenIssuer issuer, PoaSandbox.Faults faults,
-      Recorder recorder, Clock clock, String scope, Duration tokenLifetime) {
+      Recorder recorder, Clock clock, String scope, Duration tokenLifetime,
+      Runnable samplePathUsed) {
     this.clients = clients;
     this.issuer = issuer;
     this.faults = faults;
@@ -116,6 +126,7 @@ final class TokenEndpoint implements HttpHandler {
         .filter(name -> !name.isEmpty())
         .collect(Collectors.toUnmodifiableSet());
     this.tokenLifetime = tokenLifetime;
+    this.samplePathUsed = samplePathUsed;
   }
 
   @Override
@@ -159,7 +170,8 @@ final class TokenEndpoint implements HttpHandler {
 
     boolean tokenRequest = false;
     Answer answer;
-    if (!PoaSandbox.TOKEN_PATH.equals(path)) {
+    boolean samplePath = samplePathUsed != null && PoaSandbox.SAMPLE_PATH.equals(path);
+    if (!PoaSandbox.TOKEN_PATH.equals(path) && !samplePath) {
       answer = Answer.plainError(404, "Unable to find matching target resource method", null);
     } else if ("OPTIONS".equals(method)) {
       answer = Answer.empty(200,
@@ -175,7 +187,10 @@ final class TokenEndpoint implements HttpHandler {
     }
 
     recorder.record(new RecordedRequest(receivedAt, method, path, contentType, form,
-        credentials.clientId, answer.status));
+        credentials.clientId, answer.status, tokenRequest));
+    if (samplePath) {
+      samplePathUsed.run();
+    }
 
     if (tokenRequest) {
       Duration latency = faults.latency();

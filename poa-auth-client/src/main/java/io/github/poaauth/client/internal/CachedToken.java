@@ -9,8 +9,12 @@ import java.time.Duration;
  * expired" that every path uses.
  *
  * <p>Let {@code L} be the token's lifetime. It is handed out until {@code L - skew}, skew at most
- * 10% of {@code L}; from {@code L - max(refreshAhead, skew)}, refreshAhead at most 50% of
- * {@code L}, less {@code jitter}, a background refresh is due.
+ * 10% of {@code L}; from {@code R = L - max(refreshAhead, skew)}, refreshAhead at most 50% of
+ * {@code L}, a background refresh is due. With jitter, the refresh moves earlier, to a point
+ * drawn uniformly between {@code L/2} and {@code R}: a fleet of services that fetched their
+ * tokens in the same second spreads its refreshes over that span instead of repeating the same
+ * second at every refresh (the AWS SDK's cached suppliers jitter their prefetch for the same
+ * reason).
  *
  * <p>Unsupported API: this package may change without notice.
  *
@@ -35,14 +39,13 @@ public record CachedToken(AccessToken token, long issuedAtMillis, long refreshAt
   /**
    * @param refreshAhead the configured refresh-ahead window
    * @param skew the configured expiry skew
-   * @param jitter 0 to 1: how far into the refresh-ahead window (towards its far end) the
-   *     refresh may move; spreads a fleet's refreshes apart
+   * @param jitter 0 (no jitter: refresh at {@code R}) to 1 (at {@code L/2}), drawn uniformly
    */
   static CachedToken of(AccessToken token, Duration refreshAhead, Duration skew, double jitter) {
     long lifetime = token.lifetime().toMillis();
     long effectiveSkew = Math.min(skew.toMillis(), lifetime / 10);
     long effectiveAhead = Math.max(Math.min(refreshAhead.toMillis(), lifetime / 2), effectiveSkew);
-    long spread = (long) ((effectiveAhead - effectiveSkew) * jitter);
+    long spread = (long) (Math.max(0, lifetime - effectiveAhead - lifetime / 2) * jitter);
     long issuedAt = token.issuedAt().toEpochMilli();
     return new CachedToken(token, issuedAt, issuedAt + lifetime - effectiveAhead - spread,
         issuedAt + lifetime - effectiveSkew);

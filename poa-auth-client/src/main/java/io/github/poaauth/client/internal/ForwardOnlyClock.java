@@ -5,34 +5,40 @@ import java.time.Instant;
 import java.time.ZoneId;
 
 /**
- * A clock that advances by the underlying clock's forward steps and ignores its backward ones:
- * what the circuit breaker measures its open state with. Resilience4j keeps that state as a
- * deadline on its clock; on the wall clock, setting it back one hour would keep the breaker open
- * for an hour. Here a backward jump costs nothing and a forward jump ends the wait early, so the
- * documented open duration is never exceeded. Tests still drive it through the injected clock.
+ * A clock that never jumps back: what the circuit breaker measures its open state with.
+ * Resilience4j keeps that state as a deadline on its clock; on the wall clock, setting it back
+ * one hour would keep the breaker open for an hour. Between two readings this clock advances by
+ * the larger of the underlying clock's step and the monotonic time that passed
+ * ({@link System#nanoTime()}); a backward step of the underlying clock counts as the monotonic
+ * time only. So the documented open duration holds whichever way the wall clock jumps, and
+ * tests still move it forward through the injected clock.
  *
  * <p>Unsupported API: this package may change without notice. Thread-safe.
  */
 final class ForwardOnlyClock extends Clock {
   private final Clock source;
-  /** Last reading of the source, and the time this clock showed then. */
-  private long lastSource;
-  private long shown;
+  private long lastSourceMillis;
+  private long lastNanos;
+  /** What this clock shows, in nanoseconds since the epoch. */
+  private long shownNanos;
 
   ForwardOnlyClock(Clock source) {
     this.source = source;
-    this.lastSource = source.millis();
-    this.shown = lastSource;
+    this.lastSourceMillis = source.millis();
+    this.lastNanos = System.nanoTime();
+    this.shownNanos = lastSourceMillis * 1_000_000;
   }
 
   @Override
   public synchronized long millis() {
     long now = source.millis();
-    if (now > lastSource) {
-      shown += now - lastSource;
-    }
-    lastSource = now;
-    return shown;
+    long nanos = System.nanoTime();
+    long monotonic = Math.max(0, nanos - lastNanos);
+    long stepped = (now - lastSourceMillis) * 1_000_000;
+    shownNanos += Math.max(stepped, monotonic);
+    lastSourceMillis = now;
+    lastNanos = nanos;
+    return shownNanos / 1_000_000;
   }
 
   @Override

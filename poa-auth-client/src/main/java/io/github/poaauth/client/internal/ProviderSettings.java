@@ -27,6 +27,8 @@ import javax.net.ssl.SSLContext;
  * @param baseUrl validated, without trailing slash
  * @param tokenPath the path appended to {@code baseUrl}, starting with {@code /}
  * @param clientSecret read at every token request (a partner may rotate it)
+ * @param refreshJitter whether each token's refresh moves to a random point between half its
+ *     lifetime and the refresh-ahead point
  * @param executor runs background refreshes
  * @param circuitBreakerRegistry where the breaker is created, or {@code null} for none
  * @param retryRegistry where the retry is created, or {@code null} for none
@@ -41,6 +43,7 @@ public record ProviderSettings(
     String clientId,
     Supplier<String> clientSecret,
     Duration refreshAhead,
+    boolean refreshJitter,
     Duration expirySkew,
     Duration connectTimeout,
     Duration readTimeout,
@@ -94,7 +97,8 @@ public record ProviderSettings(
   public String toString() {
     return "name=" + name + ", baseUrl=" + baseUrl + ", tokenPath=" + tokenPath
         + ", clientId=" + clientId + ", clientSecret=****"
-        + ", refreshAhead=" + refreshAhead + ", expirySkew=" + expirySkew
+        + ", refreshAhead=" + refreshAhead + (refreshJitter ? " (jittered)" : "")
+        + ", expirySkew=" + expirySkew
         + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
         + ", callTimeout=" + callTimeout + ", rejectionCooldown=" + rejectionCooldown
         + ", maxAttempts=" + maxAttempts + ", retryBackoff=" + retryInitialBackoff + ".."

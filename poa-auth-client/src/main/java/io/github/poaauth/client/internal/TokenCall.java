@@ -146,8 +146,10 @@ final class TokenCall {
       if (t instanceof PoaAuthException known) {
         return known;
       }
-      if (io == null && t instanceof IOException found) {
-        io = found;
+      // The JDK wraps a TLS failure ("Remote host terminated the handshake") in a plain
+      // IOException: a TLS exception anywhere in the chain decides.
+      if (io == null && t instanceof IOException found || t instanceof SSLException) {
+        io = (IOException) t;
       }
     }
     if (io instanceof JdkHttpTransport.BodyTooLargeException) {

@@ -289,7 +289,8 @@ public final class TokenRefresher implements AutoCloseable {
 
   private void succeeded(Flight flight, GuardedTokenFetch.Outcome outcome, Duration took) {
     AccessToken token = outcome.token();
-    CachedToken fresh = CachedToken.of(token, settings.refreshAhead(), settings.expirySkew(), 0.0);
+    CachedToken fresh = CachedToken.of(token, settings.refreshAhead(), settings.expirySkew(),
+        settings.refreshJitter() ? java.util.concurrent.ThreadLocalRandom.current().nextDouble() : 0);
     cached = fresh;
     // close() sets `closed` before it clears the cache: whichever of the two clears runs last,
     // a closed provider is left without a token, so its hot path cannot hand one out.

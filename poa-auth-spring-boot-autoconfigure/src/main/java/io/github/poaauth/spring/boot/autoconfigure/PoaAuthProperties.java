@@ -39,8 +39,9 @@ public class PoaAuthProperties {
   private String clientSecret;
 
   /**
-   * Hosts of POA's APIs that may receive the bearer token (bare host names, no scheme or
-   * port). Requests to any other host get no token. Default: the host of base-url.
+   * Hosts of POA's APIs that may receive the bearer token: host names, each optionally with a
+   * port (api.poa.example.com or api.poa.example.com:8443), no scheme. Requests to any other
+   * host get no token. Default: the host of base-url.
    */
   private List<String> apiHosts = new ArrayList<>();
 
@@ -49,6 +50,12 @@ public class PoaAuthProperties {
 
   /** How long before expiry a background refresh starts (at most half the token lifetime). */
   private Duration refreshAhead = PoaTokenProvider.DEFAULT_REFRESH_AHEAD;
+
+  /**
+   * Whether each background refresh moves to a random point between half the token lifetime
+   * and the refresh-ahead point, so that a fleet deployed together does not refresh together.
+   */
+  private boolean refreshJitter = true;
 
   /** How long before nominal expiry a token stops being handed out. */
   private Duration expirySkew = PoaTokenProvider.DEFAULT_EXPIRY_SKEW;
@@ -146,6 +153,14 @@ public class PoaAuthProperties {
 
   public void setRefreshAhead(Duration refreshAhead) {
     this.refreshAhead = refreshAhead;
+  }
+
+  public boolean isRefreshJitter() {
+    return refreshJitter;
+  }
+
+  public void setRefreshJitter(boolean refreshJitter) {
+    this.refreshJitter = refreshJitter;
   }
 
   public Duration getExpirySkew() {

@@ -49,6 +49,7 @@ final class PoaTokenProviderFactory {
     b.clientSecretSource(p::getClientSecret);
     set("name", () -> b.name(p.getName()));
     set("refresh-ahead", () -> b.refreshAhead(p.getRefreshAhead()));
+    b.refreshJitter(p.isRefreshJitter());
     set("expiry-skew", () -> b.expirySkew(p.getExpirySkew()));
     set("connect-timeout", () -> b.connectTimeout(p.getConnectTimeout()));
     set("read-timeout", () -> b.readTimeout(p.getReadTimeout()));

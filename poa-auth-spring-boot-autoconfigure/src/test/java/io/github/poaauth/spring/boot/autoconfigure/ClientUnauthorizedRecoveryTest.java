@@ -109,6 +109,10 @@ class ClientUnauthorizedRecoveryTest {
     assertThat(api.mayCarryToken(URI.create("https://api.poa.example.com.evil.example/x"))).isFalse();
     assertThat(api.mayCarryToken(URI.create("http://localhost:8080/x"))).isTrue();
     assertThat(api.mayCarryToken("not a url")).isFalse();
+    assertThat(api.mayCarryToken(URI.create("https://user@api.poa.example.com/x"))).isFalse();
+    PoaApiAuthorization pinned = PoaApiAuthorization.forHosts(tokens, "api.poa.example.com:8443");
+    assertThat(pinned.mayCarryToken(URI.create("https://api.poa.example.com:8443/x"))).isTrue();
+    assertThat(pinned.mayCarryToken(URI.create("https://api.poa.example.com/x"))).isFalse();
   }
 
   @Test

@@ -53,6 +53,7 @@ class ConfigurationMetadataTest {
   @Test
   void theBoundDefaultsAreTheClientsConstantsToo() {
     PoaAuthProperties p = new PoaAuthProperties();
+    assertThat(p.isRefreshJitter()).isTrue();
     assertThat(p.getConnectTimeout()).isEqualTo(PoaTokenProvider.DEFAULT_CONNECT_TIMEOUT);
     assertThat(p.getCircuitBreaker().getWindowSize()).isEqualTo(PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_WINDOW);
     p.setClientSecret("top-secret-99");

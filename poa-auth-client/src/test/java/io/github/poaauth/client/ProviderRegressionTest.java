@@ -1,0 +1,467 @@
+package io.github.poaauth.client;
+
+import static io.github.poaauth.client.ScriptedTokenServer.heldUntil;
+import static io.github.poaauth.client.ScriptedTokenServer.json;
+import static io.github.poaauth.client.ScriptedTokenServer.oauthError;
+import static io.github.poaauth.client.ScriptedTokenServer.raw;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Regression tests for defects found by holding the provider against its peers' test suites
+ * and against hostile endpoints, executors and clocks; each test names the defect it guards.
+ */
+class ProviderRegressionTest {
+  private static final String SECRET = "regression-secret";
+
+  private ScriptedTokenServer server;
+  private final MutableClock clock = MutableClock.atFixedStart();
+  private final List<PoaTokenProvider> providers = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    server = new ScriptedTokenServer();
+  }
+
+  @AfterEach
+  void stop() {
+    providers.forEach(PoaTokenProvider::close);
+    server.close();
+  }
+
+  private PoaTokenProvider.Builder builder() {
+    return PoaTokenProvider.builder()
+        .baseUrl(server.baseUrl())
+        .clientId("partner-1")
+        .clientSecret(SECRET)
+        .refreshJitter(false) // these tests check exact refresh points
+        .clock(clock)
+        .connectTimeout(Duration.ofSeconds(1))
+        .readTimeout(Duration.ofSeconds(2))
+        .callTimeout(Duration.ofSeconds(10))
+        .maxAttempts(1);
+  }
+
+  private PoaTokenProvider provider(PoaTokenProvider.Builder builder) {
+    PoaTokenProvider p = builder.build();
+    providers.add(p);
+    return p;
+  }
+
+  // ---- issue 11, defect 1: exceptions carry the caller's frames ---------------------------
+
+  @Test
+  void sharedFailure_eachWaitingCallerGetsItsOwnException_withItsOwnFrames() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    server.otherwise(heldUntil(release, json(503, "{}")));
+    PoaTokenProvider tokens = provider(builder());
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      Future<Throwable> first = callers.submit(() -> callerOne(tokens));
+      assertThat(server.awaitRequests(1, Duration.ofSeconds(5))).isTrue();
+      Future<Throwable> second = callers.submit(() -> callerTwo(tokens));
+      // The second caller joins the in-flight request: give it the time to block on it, then
+      // let the endpoint answer. (No request is made by the second caller either way.)
+      awaitWaiting(callers, 1);
+      release.countDown();
+
+      Throwable one = first.get(10, TimeUnit.SECONDS);
+      Throwable two = second.get(10, TimeUnit.SECONDS);
+      assertThat(one).isInstanceOf(TokenEndpointUnavailableException.class).isNotSameAs(two);
+      assertThat(two).isInstanceOf(TokenEndpointUnavailableException.class);
+      assertThat(frames(one)).contains("callerOne").doesNotContain("callerTwo");
+      assertThat(frames(two)).contains("callerTwo").doesNotContain("callerOne");
+      assertThat(one.getCause()).isSameAs(two.getCause()).isNotNull();
+      assertThat(server.requestCount()).isEqualTo(1);
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
+  private static Throwable callerOne(PoaTokenProvider tokens) {
+    return catchThrowable(tokens::token);
+  }
+
+  private static Throwable callerTwo(PoaTokenProvider tokens) {
+    return catchThrowable(tokens::token);
+  }
+
+  /** Waits until {@code n} threads of the pool are parked (waiting on the shared future). */
+  private static void awaitWaiting(ExecutorService pool, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      long parked = Thread.getAllStackTraces().entrySet().stream()
+          .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING)
+          .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("callerTwo")))
+          .count();
+      if (parked >= n) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void tokenAsyncFailure_showsWhereTheCallerAsked() throws Exception {
+    server.otherwise(json(503, "{}"));
+    PoaTokenProvider tokens = provider(builder());
+
+    CompletableFuture<AccessToken> future = askAsynchronously(tokens);
+
+    Throwable failure = catchThrowable(() -> future.get(10, TimeUnit.SECONDS));
+    assertThat(failure).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(TokenEndpointUnavailableException.class);
+    assertThat(frames(failure.getCause())).contains("askAsynchronously");
+  }
+
+  private static CompletableFuture<AccessToken> askAsynchronously(PoaTokenProvider tokens) {
+    return tokens.tokenAsync();
+  }
+
+  // ---- issue 11, defects 2 and 3: waits hold their bounds when the clock is set back ------
+
+  @Test
+  void backgroundBackoff_clockSetBackOneHour_nextRefreshIsTriedAtOnce() throws Exception {
+    server.otherwise(server.token(1800));
+    PoaTokenProvider tokens = provider(builder().executor(Runnable::run));
+    AccessToken first = tokens.token();
+    server.otherwise(json(503, "{}"));
+    clock.advance(Duration.ofSeconds(1600)); // inside the refresh-ahead window
+    assertThat(tokens.token()).isSameAs(first); // background refresh fails: backoff of 1 s
+    assertThat(server.requestCount()).isEqualTo(2);
+
+    server.otherwise(server.token(1800));
+    clock.advance(Duration.ofHours(-1));
+
+    tokens.token(); // the token is due for refresh (clock before its issue time)
+    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(tokens.token()).isNotEqualTo(first);
+  }
+
+  @Test
+  void rejectionCooldown_clockSetBackOneHour_credentialsAreAskedAgain() {
+    server.otherwise(oauthError(401, "unauthorized_client"));
+    PoaTokenProvider tokens = provider(builder().rejectionCooldown(Duration.ofSeconds(30)));
+    assertThatThrownBy(tokens::token).isInstanceOf(CredentialsRejectedException.class);
+    assertThatThrownBy(tokens::token).isInstanceOf(CredentialsRejectedException.class);
+    assertThat(server.requestCount()).isEqualTo(1); // the second was the cool-down's repeat
+
+    server.otherwise(server.token(1800));
+    clock.advance(Duration.ofHours(-1));
+
+    assertThat(tokens.token().value()).startsWith("token-");
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void circuitBreakerOpenState_clockSetBack_doesNotStretchIt() {
+    server.otherwise(json(500, "{}"));
+    PoaTokenProvider tokens = provider(builder().circuitBreakerWindow(2, 2)
+        .circuitBreakerOpenDuration(Duration.ofSeconds(30)));
+    assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
+    assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
+    assertThat(tokens.status().state()).isEqualTo(PoaTokenStatus.State.UNAVAILABLE);
+
+    server.otherwise(server.token(1800));
+    clock.advance(Duration.ofHours(-1));
+    assertThatThrownBy(tokens::token).hasMessageContaining("circuit breaker is open");
+    clock.advance(Duration.ofSeconds(31)); // 31 s pass after the jump: the open state is over
+
+    assertThat(tokens.token().value()).startsWith("token-");
+    assertThat(server.requestCount()).isEqualTo(3);
+  }
+
+  @Test
+  void rejectedSecret_rotatedAtTheSource_isAskedAtOnce_withoutWaitingOutTheCooldown() {
+    String[] secret = {"old-secret"};
+    server.otherwise(oauthError(401, "unauthorized_client"));
+    PoaTokenProvider tokens = provider(builder().clientSecretSource(() -> secret[0])
+        .rejectionCooldown(Duration.ofMinutes(5)));
+    assertThatThrownBy(tokens::token).isInstanceOf(CredentialsRejectedException.class);
+
+    secret[0] = "new-secret";
+    server.otherwise(server.token(1800));
+
+    assertThat(tokens.token().value()).startsWith("token-");
+    assertThat(server.requests().get(1).form()).containsEntry("client_secret", "new-secret");
+  }
+
+  // ---- a partner-supplied executor cannot wedge the provider (issue 11; issue 15 A, K) ----
+
+  @Test
+  void token_calledFromInsideAOneThreadExecutor_returnsAToken() throws Exception {
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    try {
+      server.otherwise(server.token(1800));
+      PoaTokenProvider tokens = provider(builder().executor(single));
+      Future<AccessToken> inside = single.submit(tokens::token);
+      assertThat(inside.get(10, TimeUnit.SECONDS).value()).isEqualTo("token-1");
+      // and again when the refresh is due, from inside the executor: no deadlock either
+      clock.advance(Duration.ofSeconds(1799));
+      assertThat(single.submit(tokens::token).get(10, TimeUnit.SECONDS).value()).isEqualTo("token-2");
+    } finally {
+      single.shutdownNow();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"IllegalStateException", "OutOfMemoryError", "RejectedExecutionException"})
+  void executorThatThrows_doesNotWedgeTheProvider(String thrown) {
+    Executor broken = task -> {
+      switch (thrown) {
+        case "IllegalStateException" -> throw new IllegalStateException("executor is shutting down");
+        case "OutOfMemoryError" -> throw new OutOfMemoryError("unable to create native thread");
+        default -> throw new java.util.concurrent.RejectedExecutionException("full");
+      }
+    };
+    server.otherwise(server.token(1800));
+    PoaTokenProvider tokens = provider(builder().executor(broken));
+    AccessToken first = tokens.token(); // blocking callers never need the executor
+    clock.advance(Duration.ofSeconds(1600));
+    assertThat(tokens.token()).isSameAs(first); // the background refresh cannot start: no harm
+
+    clock.advance(Duration.ofSeconds(200)); // expired: a blocking caller fetches itself
+    assertThat(tokens.token()).isNotEqualTo(first);
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void executorThatDropsTasks_asyncCallerGetsATypedFailure_thenATokenOnceThreadsAreBack()
+      throws Exception {
+    AtomicBoolean starved = new AtomicBoolean(true);
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>());
+    Executor dropping = task -> {
+      if (!starved.get()) {
+        pool.execute(task);
+      } // else: dropped silently, like DiscardOldestPolicy under load
+    };
+    try {
+      server.otherwise(server.token(1800));
+      Duration callTimeout = Duration.ofMillis(500);
+      PoaTokenProvider tokens = provider(builder().executor(dropping).callTimeout(callTimeout));
+
+      Throwable failure = catchThrowable(() -> tokens.tokenAsync().get(10, TimeUnit.SECONDS));
+      assertThat(failure).hasCauseInstanceOf(TokenEndpointUnavailableException.class);
+      assertThat(server.requestCount()).isZero();
+
+      starved.set(false);
+      // The dropped refresh is older than the call timeout: the next caller starts a new one.
+      assertThat(tokens.tokenAsync().get(10, TimeUnit.SECONDS).value()).isEqualTo("token-1");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void blockingCallerWhileTheExecutorDroppedTheBackgroundRefresh_takesItOver() {
+    server.otherwise(server.token(1800));
+    List<Runnable> dropped = new CopyOnWriteArrayList<>();
+    PoaTokenProvider tokens = provider(builder().executor(dropped::add));
+    AccessToken first = tokens.token();
+    clock.advance(Duration.ofSeconds(1600));
+    assertThat(tokens.token()).isSameAs(first);
+    assertThat(dropped).hasSize(1); // queued, never run
+
+    clock.advance(Duration.ofSeconds(200)); // expired
+    assertThat(tokens.token()).isNotEqualTo(first);
+    dropped.get(0).run(); // the stale task runs late: it finds the flight taken and does nothing
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void callTimeout_holds_evenWhenTheRefreshRunsOnTheCallersThread() throws IOException {
+    try (ServerSocket silent = new ServerSocket()) {
+      silent.bind(new InetSocketAddress("127.0.0.1", 0));
+      List<Socket> accepted = new CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            accepted.add(silent.accept()); // accept and never answer
+          }
+        } catch (IOException closed) {
+          // test over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      Duration callTimeout = Duration.ofSeconds(2);
+      PoaTokenProvider tokens = provider(PoaTokenProvider.builder()
+          .baseUrl("http://127.0.0.1:" + silent.getLocalPort()).clientId("p").clientSecret(SECRET)
+          .readTimeout(Duration.ofSeconds(30)).callTimeout(callTimeout).maxAttempts(3)
+          .executor(Runnable::run));
+
+      long start = System.nanoTime();
+      assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      // Before: three read timeouts in a row (3 x 30 s). Now: the call timeout, not a read timeout.
+      assertThat(took).isGreaterThanOrEqualTo(callTimeout.minusMillis(50))
+          .isLessThan(Duration.ofSeconds(30));
+      for (Socket s : accepted) {
+        s.close();
+      }
+    }
+  }
+
+  // ---- issue 15: what is not transient is not retried; bad ports fail build() -----------
+
+  @Test
+  void oversizedBody_isInvalid_andNotRetried() {
+    server.otherwise(json(200, "{\"access_token\":\"" + "a".repeat(100_000) + "\"}"));
+    PoaTokenProvider tokens = provider(builder().maxAttempts(4));
+
+    assertThatThrownBy(tokens::token).isInstanceOf(InvalidTokenResponseException.class)
+        .hasMessageContaining("larger than");
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:0", "http://127.0.0.1:99999", "https://poa.example.com:70000"})
+  void portOutsideTheValidRange_failsBuild(String url) {
+    assertThatThrownBy(() -> builder().baseUrl(url).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+  }
+
+  // ---- issue 15 H: unusable tokens are refused; JSON is strict -----------------------------
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"CR LF", "NUL", "ESC", "non-ASCII", "space", "duplicate key", "trailing data"})
+  void unusableTokenOrSloppyJson_isInvalid(String variant) {
+    String body = switch (variant) {
+      case "CR LF" -> "{\"access_token\":\"abc\\r\\nX-Evil: 1\",\"token_type\":\"Bearer\",\"expires_in\":60}";
+      case "NUL" -> "{\"access_token\":\"abc\\u0000\",\"token_type\":\"Bearer\",\"expires_in\":60}";
+      case "ESC" -> "{\"access_token\":\"abc\\u001b[2J\",\"token_type\":\"Bearer\",\"expires_in\":60}";
+      case "non-ASCII" -> "{\"access_token\":\"abc\u00e9\",\"token_type\":\"Bearer\",\"expires_in\":60}";
+      case "space" -> "{\"access_token\":\"abc def\",\"token_type\":\"Bearer\",\"expires_in\":60}";
+      case "duplicate key" -> "{\"access_token\":\"abc\",\"access_token\":\"def\",\"token_type\":\"Bearer\",\"expires_in\":60}";
+      default -> "{\"access_token\":\"abc\",\"token_type\":\"Bearer\",\"expires_in\":60} {\"more\":1}";
+    };
+    server.otherwise(json(200, body));
+    PoaTokenProvider tokens = provider(builder());
+
+    assertThatThrownBy(tokens::token).isInstanceOf(InvalidTokenResponseException.class)
+        .hasMessageNotContaining("abc");
+  }
+
+  @Test
+  void statusOutsideHttpRange_isNotRetried() {
+    server.otherwise(raw(999, "application/json", "{}"));
+    PoaTokenProvider tokens = provider(builder().maxAttempts(4));
+
+    assertThatThrownBy(tokens::token).isInstanceOf(PoaAuthException.class);
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  // ---- issue 15: partners' networks --------------------------------------------------------
+
+  @Test
+  void tokenPath_canBeOverridden_forEnvironmentsThatServeItElsewhere() {
+    server.otherwise(server.token(1800));
+    PoaTokenProvider tokens = provider(builder().tokenPath("/poa/auth/token"));
+
+    tokens.token();
+
+    assertThat(server.requests().get(0).path()).isEqualTo("/poa/auth/token");
+  }
+
+  @Test
+  void tokenPath_mustBeAnAbsolutePath() {
+    assertThatThrownBy(() -> builder().tokenPath("poa/auth/token?x=1").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokenPath");
+  }
+
+  // ---- the listener seam -------------------------------------------------------------------
+
+  @Test
+  void listener_seesRefreshesFailuresInvalidationsRejectionsAndBreakerChanges() {
+    List<PoaTokenEvent> events = new CopyOnWriteArrayList<>();
+    server.enqueue(server.token(1800), json(503, "{}"), oauthError(401, "invalid_client"));
+    PoaTokenProvider tokens = provider(builder().listener(events::add)
+        .circuitBreakerWindow(2, 2).rejectionCooldown(Duration.ofSeconds(30)));
+
+    AccessToken first = tokens.token();
+    tokens.invalidate(first);
+    catchThrowable(tokens::token); // 503: 1 of 2 failed, the breaker opens
+    catchThrowable(tokens::token); // fails fast, no request
+    clock.advance(Duration.ofSeconds(31));
+    catchThrowable(tokens::token); // half-open trial: 401, a rejection
+
+    assertThat(events).map(e -> e.getClass().getSimpleName()).containsExactly(
+        "RefreshStarted", "RefreshSucceeded", "TokenInvalidated",
+        "RefreshStarted", "CircuitBreakerStateChanged", "RefreshFailed",
+        "RefreshStarted", "RefreshFailed",
+        "RefreshStarted", "CircuitBreakerStateChanged", "RejectionCooldownStarted", "RefreshFailed");
+    assertThat(events).filteredOn(PoaTokenEvent.RefreshFailed.class::isInstance)
+        .map(e -> (PoaTokenEvent.RefreshFailed) e)
+        .extracting(e -> e.errorType().getSimpleName(), PoaTokenEvent.RefreshFailed::attempts)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("TokenEndpointUnavailableException", 1),
+            org.assertj.core.groups.Tuple.tuple("TokenEndpointUnavailableException", 0),
+            org.assertj.core.groups.Tuple.tuple("CredentialsRejectedException", 1));
+    assertThat(events).filteredOn(PoaTokenEvent.CircuitBreakerStateChanged.class::isInstance)
+        .map(e -> ((PoaTokenEvent.CircuitBreakerStateChanged) e).to())
+        .containsExactly("OPEN", "HALF_OPEN");
+    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(tokens.status().state()).isEqualTo(PoaTokenStatus.State.REJECTED);
+    assertThat(tokens.status().rejectionErrorCode()).contains("invalid_client");
+  }
+
+  @Test
+  void throwingListener_changesNothing() {
+    server.otherwise(server.token(1800));
+    PoaTokenProvider tokens = provider(builder().listener(e -> {
+      throw new IllegalStateException("listener bug");
+    }));
+
+    assertThat(tokens.token().value()).isEqualTo("token-1");
+  }
+
+  @Test
+  void status_beforeTheFirstToken_isNoToken_thenValid_thenClosed() {
+    server.otherwise(server.token(1800));
+    PoaTokenProvider tokens = provider(builder());
+    assertThat(tokens.status().state()).isEqualTo(PoaTokenStatus.State.NO_TOKEN);
+
+    AccessToken token = tokens.token();
+
+    assertThat(tokens.status().state()).isEqualTo(PoaTokenStatus.State.VALID);
+    assertThat(tokens.status().tokenExpiresAt()).contains(token.expiresAt());
+    tokens.close();
+    assertThat(tokens.status().state()).isEqualTo(PoaTokenStatus.State.CLOSED);
+  }
+
+  private static String frames(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (StackTraceElement e : t.getStackTrace()) {
+      sb.append(e.getMethodName()).append('\n');
+    }
+    return sb.toString();
+  }
+}
