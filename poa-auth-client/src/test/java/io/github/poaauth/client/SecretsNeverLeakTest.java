@@ -1,10 +1,11 @@
 package io.github.poaauth.client;
 
-import static io.github.poaauth.client.ScriptedTokenServer.oauthError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import feign.Logger;
+import io.github.poaauth.sandbox.PoaSandbox;
+import io.github.poaauth.sandbox.Reply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,8 +26,10 @@ class SecretsNeverLeakTest {
     String tokenValue;
     String rejectionMessage;
     String providerString;
-    try (ScriptedTokenServer server = new ScriptedTokenServer()) {
-      server.enqueue(oauthError(401, "unauthorized_client"));
+    try (PoaSandbox server = PoaSandbox.builder().client("partner-1", SECRET).start()) {
+      // The sandbox's own 401 for a wrong secret, scripted once for the right one.
+      server.faults().enqueue(Reply.json(401, "{\"error\":\"unauthorized_client\","
+          + "\"error_description\":\"Invalid client or Invalid client credentials\"}"));
       PoaTokenProvider.Builder builder = PoaTokenProvider.builder()
           .baseUrl(server.baseUrl()).clientId("partner-1").clientSecret(SECRET)
           .rejectionCooldown(Duration.ZERO)
