@@ -75,16 +75,17 @@ public final class Reply {
    *
    * @param contentType the {@code Content-Type}, or null for none
    * @param body the body; empty for none
-   * @throws IllegalArgumentException unless the status is 100 to 599
+   * @throws IllegalArgumentException unless the status is 100 to 599, or if the content type
+   *     holds a line break
    */
   public static Reply of(int status, String contentType, String body) {
     Objects.requireNonNull(body, "body must not be null (use \"\" for no body)");
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("status must be between 100 and 599, but was " + status);
     }
-    Map<String, String> headers = contentType == null ? Map.of() : Map.of("Content-Type", contentType);
-    return new Reply(status, headers, body.getBytes(StandardCharsets.UTF_8), Duration.ZERO, null,
-        0, Duration.ZERO, Delivery.WHOLE);
+    Reply reply = new Reply(status, Map.of(), body.getBytes(StandardCharsets.UTF_8), Duration.ZERO,
+        null, 0, Duration.ZERO, Delivery.WHOLE);
+    return contentType == null ? reply : reply.withHeader("Content-Type", contentType);
   }
 
   /** An {@code application/json} answer with this status and body. */
