@@ -37,8 +37,10 @@ class TimeFaultsTest {
     thread.start();
   };
 
+  /** Time-outs far from the clock jumps, so that load on the machine adds no retry. */
   private PoaTokenProvider provider(PoaSandbox server) {
-    return FaultOutcomesTest.provider(server.baseUrl()).clock(clock).executor(refreshes).build();
+    return FaultOutcomesTest.provider(server.baseUrl()).readTimeout(Duration.ofSeconds(5))
+        .callTimeout(Duration.ofSeconds(20)).clock(clock).executor(refreshes).build();
   }
 
   @Test
@@ -82,7 +84,8 @@ class TimeFaultsTest {
   @Test
   void refreshFailsExactlyAtExpiry_noExpiredTokenIsHandedOut() throws Exception {
     try (PoaSandbox server = FaultOutcomesTest.sandbox(); PoaTokenProvider tokens =
-        FaultOutcomesTest.provider(server.baseUrl()).clock(clock).refreshAhead(Duration.ZERO).build()) {
+        FaultOutcomesTest.provider(server.baseUrl()).readTimeout(Duration.ofSeconds(5))
+            .callTimeout(Duration.ofSeconds(20)).clock(clock).refreshAhead(Duration.ZERO).build()) {
       AccessToken first = tokens.token();
       server.faults().otherwise(Reply.json(503, "{}"));
       // Handed out until expiry minus the 30 s skew; one millisecond before, it still is.
