@@ -119,13 +119,7 @@ final class LoopbackHttpServer implements AutoCloseable {
    */
   synchronized void refuseConnections() {
     closeQuietly(listener);
-    try {
-      acceptLoop.get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("the sandbox's listening socket did not close: " + e, e);
-    }
+    awaitAcceptLoop();
     connections.forEach(LoopbackHttpServer::closeQuietly);
   }
 
@@ -144,14 +138,31 @@ final class LoopbackHttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops at once. The accept loop is awaited before the open connections are closed: a
+   * connection it accepted while closing would otherwise stay open with nobody to serve it, and
+   * its client would wait for an answer forever.
+   */
   @Override
   public void close() {
     closed = true;
     synchronized (this) {
       closeQuietly(listener);
+      awaitAcceptLoop();
     }
-    connections.forEach(LoopbackHttpServer::closeQuietly);
     threads.shutdownNow();
+    connections.forEach(LoopbackHttpServer::closeQuietly);
+  }
+
+  /** Waits (bounded) for the accept loop to leave {@code accept()}; caller holds the lock. */
+  private void awaitAcceptLoop() {
+    try {
+      acceptLoop.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the sandbox's listening socket did not close: " + e, e);
+    }
   }
 
   private ServerSocket bind(int onPort) throws IOException {
@@ -168,11 +179,19 @@ final class LoopbackHttpServer implements AutoCloseable {
 
   private void acceptLoop(ServerSocket socket) {
     while (!socket.isClosed()) {
+      Socket connection;
       try {
-        Socket connection = socket.accept();
-        connections.add(connection);
+        connection = socket.accept();
+      } catch (IOException closed) {
+        return;
+      }
+      connections.add(connection);
+      try {
         threads.execute(() -> serve(connection));
-      } catch (IOException | RejectedExecutionException e) {
+      } catch (RejectedExecutionException closing) {
+        // Accepted while the server closes: close it, or its client would wait forever.
+        connections.remove(connection);
+        closeQuietly(connection);
         return;
       }
     }
