@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs poa-auth's benchmarks and writes docs/BENCHMARKS.md from what it measured.
+# Runs poa-auth's benchmarks and writes a report of what it measured, under target/ only.
 #
 #   benchmarks/run.sh           full run (about 6 minutes on 2 cores): JMH at 1 and 2 threads
 #                               with the GC profiler, the refresh-boundary harness (64 threads,
-#                               paced and unpaced), the CLI's cold start; writes docs/BENCHMARKS.md
+#                               paced and unpaced), the CLI's cold start; writes
+#                               poa-auth-benchmarks/target/reports/BENCHMARKS.md, which
+#                               scripts/update-docs.sh copies to docs/BENCHMARKS.md
 #   benchmarks/run.sh --smoke   the same steps in seconds, to check that they work; writes only
-#                               under poa-auth-benchmarks/target/bench-run, never docs/
+#                               under poa-auth-benchmarks/target/bench-run
 #
 # Numbers taken while other work runs on the machine are noisy: the load average is recorded
 # before and after every step. JAVA_HOME selects the JDK (default: java on the PATH).
@@ -16,7 +18,7 @@ mode=full
 case "${1:-}" in
   "") ;;
   --smoke) mode=smoke ;;
-  -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
   *) echo "unknown argument '$1': use no argument (full run) or --smoke" >&2; exit 2 ;;
 esac
 
@@ -25,7 +27,7 @@ out=poa-auth-benchmarks/target/bench-run
 jar=poa-auth-benchmarks/target/benchmarks.jar
 cli_jar=poa-auth-cli/target/poa-auth-cli.jar
 if [[ $mode == full ]]; then
-  report=docs/BENCHMARKS.md
+  report=poa-auth-benchmarks/target/reports/BENCHMARKS.md
   jmh_opts=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
   harness_opts=(--threads=64 --lifetime-s=3 --latency-ms=200 --refreshes=10 --pause-us=1000
     --pacing=paced,unpaced --warmup-ms=1000)
@@ -52,7 +54,7 @@ fi
 build_cmd=(./mvnw -B -ntp -q -pl "$modules" -am package -DskipTests)
 say "${build_cmd[*]}"
 "${build_cmd[@]}"
-rm -rf "$out" && mkdir -p "$out"
+rm -rf "$out" && mkdir -p "$out" "$(dirname "$report")"
 
 # --- JMH ------------------------------------------------------------------------------------
 jmh_cmds=()
@@ -123,7 +125,7 @@ else
 $cold_runs times (wall time from process start to the first token and to exit)."
 fi
 
-# --- docs/BENCHMARKS.md ---------------------------------------------------------------------
+# --- the report (docs/BENCHMARKS.md once scripts/update-docs.sh copies it) ---------------------
 mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo unknown)
@@ -138,7 +140,7 @@ dirty=$(git status --porcelain 2>/dev/null | grep -v '^?? ' | grep -qv 'docs/BEN
 # Benchmarks
 
 Written by \`benchmarks/run.sh\` ($mode run) on $(date -u +'%Y-%m-%d %H:%M UTC'), commit \`$commit\`$dirty.
-Do not edit by hand: run the script again.
+Do not edit by hand: run the script again, then \`scripts/update-docs.sh\`.
 
 ## Machine
 
@@ -217,7 +219,8 @@ EOF
 
 $cold_section
 EOF
-} > "$report"
+} > "$report.tmp"
+mv "$report.tmp" "$report"
 
 say "wrote $report"
 if [[ $mode == smoke ]]; then

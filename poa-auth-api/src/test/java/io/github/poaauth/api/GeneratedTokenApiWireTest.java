@@ -14,6 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +61,7 @@ class GeneratedTokenApiWireTest {
   }
 
   @Test
-  void createPartnerToken_postsFormEncodedCredentials_andReadsToken() {
+  void createPartnerToken_postsFormEncodedCredentials_andReadsToken() throws IOException {
     TokenApi api = Feign.builder()
         .encoder(new FormEncoder(new JacksonEncoder()))
         .decoder(new JacksonDecoder())
@@ -72,13 +74,24 @@ class GeneratedTokenApiWireTest {
     assertThat(recorded).hasSize(1);
     Recorded request = recorded.get(0);
     assertThat(request.method()).isEqualTo("POST");
-    assertThat(request.path()).isEqualTo("/v2/auth/cybrillarta/token");
+    assertThat(request.path()).isEqualTo(specTokenPath());
     assertThat(request.contentType()).startsWith("application/x-www-form-urlencoded");
     assertThat(request.accept()).containsExactly("application/json");
     assertThat(decodeForm(request.body())).containsExactlyInAnyOrderEntriesOf(Map.of(
         "client_id", "partner-1",
         "client_secret", "s3cr&t=+ é",
         "grant_type", "client_credentials"));
+  }
+
+  /**
+   * The one path of {@code openapi/poa-auth.yaml}, read from the spec rather than written here
+   * again (the first key under {@code paths:}).
+   */
+  private static String specTokenPath() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("..", "openapi", "poa-auth.yaml"), StandardCharsets.UTF_8);
+    String path = lines.get(lines.indexOf("paths:") + 1).strip();
+    assertThat(path).as("first path of the spec").startsWith("/").endsWith(":");
+    return path.substring(0, path.length() - 1);
   }
 
   private static Map<String, String> decodeForm(String body) {

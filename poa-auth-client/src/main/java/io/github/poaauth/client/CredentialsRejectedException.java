@@ -20,8 +20,11 @@ import java.util.Optional;
 public final class CredentialsRejectedException extends PoaAuthException {
   private static final long serialVersionUID = 2L;
 
+  /** The HTTP status of the rejection. */
   private final int httpStatus;
+  /** The OAuth {@code error}, checked against RFC 6749's syntax, or null. */
   private final String errorCode;
+  /** The OAuth {@code error_description}, printable ASCII, at most 200 characters, or null. */
   private final String errorDescription;
 
   /**

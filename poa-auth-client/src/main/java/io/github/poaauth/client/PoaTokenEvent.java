@@ -2,7 +2,6 @@ package io.github.poaauth.client;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -30,11 +29,6 @@ public sealed interface PoaTokenEvent {
    */
   record RefreshSucceeded(boolean background, int attempts, Duration duration, Instant expiresAt)
       implements PoaTokenEvent {
-    /** Checks the fields. */
-    public RefreshSucceeded {
-      Objects.requireNonNull(duration, "duration");
-      Objects.requireNonNull(expiresAt, "expiresAt");
-    }
   }
 
   /**
@@ -51,12 +45,6 @@ public sealed interface PoaTokenEvent {
   record RefreshFailed(boolean background, int attempts, Duration duration,
       Class<? extends PoaAuthException> errorType, Optional<String> errorCode)
       implements PoaTokenEvent {
-    /** Checks the fields. */
-    public RefreshFailed {
-      Objects.requireNonNull(duration, "duration");
-      Objects.requireNonNull(errorType, "errorType");
-      Objects.requireNonNull(errorCode, "errorCode");
-    }
   }
 
   /** {@link PoaTokenProvider#invalidate(AccessToken)} dropped the cached token. */
@@ -72,11 +60,6 @@ public sealed interface PoaTokenEvent {
    */
   record RejectionCooldownStarted(Duration cooldown, Optional<String> errorCode)
       implements PoaTokenEvent {
-    /** Checks the fields. */
-    public RejectionCooldownStarted {
-      Objects.requireNonNull(cooldown, "cooldown");
-      Objects.requireNonNull(errorCode, "errorCode");
-    }
   }
 
   /**
@@ -86,10 +69,5 @@ public sealed interface PoaTokenEvent {
    * @param to the state now, such as {@code OPEN}
    */
   record CircuitBreakerStateChanged(String from, String to) implements PoaTokenEvent {
-    /** Checks the fields. */
-    public CircuitBreakerStateChanged {
-      Objects.requireNonNull(from, "from");
-      Objects.requireNonNull(to, "to");
-    }
   }
 }

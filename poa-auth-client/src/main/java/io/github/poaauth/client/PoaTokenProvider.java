@@ -411,13 +411,19 @@ public final class PoaTokenProvider implements AutoCloseable {
       return this;
     }
 
-    /** @param clientId the {@code client_id} POA support shared @return this builder */
+    /**
+     * @param clientId the {@code client_id} POA support shared
+     * @return this builder
+     */
     public Builder clientId(String clientId) {
       this.clientId = clientId;
       return this;
     }
 
-    /** @param clientSecret the {@code client_secret}; never logged or printed @return this builder */
+    /**
+     * @param clientSecret the {@code client_secret}; never logged or printed
+     * @return this builder
+     */
     public Builder clientSecret(String clientSecret) {
       ProviderSettings.required("clientSecret", clientSecret);
       String secret = clientSecret.trim();
@@ -445,6 +451,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * is used). {@link Duration#ZERO} disables refresh-ahead: callers then wait for the fetch at
      * expiry. Default {@link PoaTokenProvider#DEFAULT_REFRESH_AHEAD}.
      *
+     * @param refreshAhead zero or positive
      * @return this builder
      */
     public Builder refreshAhead(Duration refreshAhead) {
@@ -459,6 +466,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * at every refresh. Turn it off for exactly predictable refresh times (tests); it costs up to
      * one token request more per lifetime when on.
      *
+     * @param refreshJitter whether to jitter
      * @return this builder
      */
     public Builder refreshJitter(boolean refreshJitter) {
@@ -470,6 +478,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * How long before nominal expiry a token stops being handed out (at most a tenth of its
      * lifetime is used). Default {@link PoaTokenProvider#DEFAULT_EXPIRY_SKEW}.
      *
+     * @param expirySkew zero or positive
      * @return this builder
      */
     public Builder expirySkew(Duration expirySkew) {
@@ -477,7 +486,12 @@ public final class PoaTokenProvider implements AutoCloseable {
       return this;
     }
 
-    /** TCP (and TLS) connect timeout of one attempt. Default 5 s. @return this builder */
+    /**
+     * TCP (and TLS) connect timeout of one attempt. Default 5 s.
+     *
+     * @param connectTimeout positive
+     * @return this builder
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = ProviderSettings.positive("connectTimeout", connectTimeout);
       return this;
@@ -487,6 +501,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * How long one attempt may wait for the complete answer after connecting (headers and
      * body; a slow drip counts): an attempt ends at connect plus read timeout. Default 10 s.
      *
+     * @param readTimeout positive
      * @return this builder
      */
     public Builder readTimeout(Duration readTimeout) {
@@ -498,6 +513,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * The longest one token request takes, retries and their waits included, and so the longest
      * a blocking {@link PoaTokenProvider#token()} waits. Default 30 s.
      *
+     * @param callTimeout positive
      * @return this builder
      */
     public Builder callTimeout(Duration callTimeout) {
@@ -509,6 +525,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * How long after a rejection calls fail fast with the same error instead of asking the
      * endpoint again (unless the secret changed). Zero turns it off. Default 30 s.
      *
+     * @param rejectionCooldown zero or positive
      * @return this builder
      */
     public Builder rejectionCooldown(Duration rejectionCooldown) {
@@ -579,6 +596,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * How long the open circuit breaker fails calls at once before it lets one trial request
      * through. Default 30 s.
      *
+     * @param openDuration positive
      * @return this builder
      */
     public Builder circuitBreakerOpenDuration(Duration openDuration) {
@@ -592,6 +610,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * again on {@link PoaTokenProvider#close()}. Its configuration is still this builder's:
      * the registry's defaults do not apply. Default: no registry.
      *
+     * @param registry the registry
      * @return this builder
      */
     public Builder circuitBreakerRegistry(CircuitBreakerRegistry registry) {
@@ -602,6 +621,7 @@ public final class PoaTokenProvider implements AutoCloseable {
     /**
      * Like {@link #circuitBreakerRegistry(CircuitBreakerRegistry)}, for the retry.
      *
+     * @param registry the registry
      * @return this builder
      */
     public Builder retryRegistry(RetryRegistry registry) {
@@ -621,7 +641,12 @@ public final class PoaTokenProvider implements AutoCloseable {
       return this;
     }
 
-    /** Time source for expiry decisions; tests inject a fixed or stepping clock. @return this builder */
+    /**
+     * Time source for expiry decisions; tests inject a fixed or stepping clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -634,6 +659,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * {@link PoaTokenProvider#close()}. Default: a pool of at most 4 daemon threads shared by
      * every provider in the JVM.
      *
+     * @param executor the executor
      * @return this builder
      */
     public Builder executor(Executor executor) {
@@ -645,6 +671,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * Receives every refresh, failure, invalidation and circuit breaker change; see
      * {@link PoaTokenListener}. Default: none.
      *
+     * @param listener the listener
      * @return this builder
      */
     public Builder listener(PoaTokenListener listener) {
@@ -656,6 +683,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * The proxy of the token request. Default: the JVM's standard proxy settings
      * ({@code https.proxyHost} and friends, through {@link ProxySelector#getDefault()}).
      *
+     * @param proxy the proxy selector
      * @return this builder
      */
     public Builder proxy(ProxySelector proxy) {
@@ -668,6 +696,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * corporate TLS-inspecting proxy's CA, say), and whose key managers present a client
      * certificate if POA asks for mutual TLS. Default: the JVM's default context.
      *
+     * @param sslContext the TLS context
      * @return this builder
      */
     public Builder sslContext(SSLContext sslContext) {
@@ -681,6 +710,7 @@ public final class PoaTokenProvider implements AutoCloseable {
      * and body sizes only: no header value the server sent and no body is ever printed, at any
      * level. Default {@code NONE}.
      *
+     * @param httpLogLevel the level
      * @return this builder
      */
     public Builder httpLogLevel(feign.Logger.Level httpLogLevel) {

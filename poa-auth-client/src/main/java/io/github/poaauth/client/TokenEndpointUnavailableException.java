@@ -14,8 +14,9 @@ import java.util.Optional;
 public final class TokenEndpointUnavailableException extends PoaAuthException {
   private static final long serialVersionUID = 2L;
 
+  /** Whether a later attempt may succeed. */
   private final boolean retryable;
-  /** Seconds are all that matter; kept as a long so the exception stays serializable. */
+  /** {@code Retry-After} in milliseconds, or -1; a long so that the exception serializes. */
   private final long retryAfterMillis;
 
   /**

@@ -3,72 +3,71 @@ package io.github.poaauth.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import feign.Feign;
+import feign.FeignException;
 import feign.RequestLine;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.github.poaauth.sandbox.PoaSandbox;
+import io.github.poaauth.sandbox.PoaSandboxExtension;
+import io.github.poaauth.sandbox.RecordedRequest;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+/** The sandbox is both the token endpoint and the API (its stand-in, which checks the token). */
 class BearerTokenInterceptorTest {
   interface PartnerApi {
-    @RequestLine("GET /v2/folios")
+    @RequestLine("GET " + PoaSandbox.API_PATH + "/folios")
     String folios();
   }
 
-  private ScriptedTokenServer tokenServer;
-  private HttpServer resourceServer;
-  private final List<String> authorizationSeen = new CopyOnWriteArrayList<>();
+  @RegisterExtension
+  static final PoaSandboxExtension POA = new PoaSandboxExtension();
+
   private PoaTokenProvider tokens;
 
   @BeforeEach
-  void start() throws Exception {
-    tokenServer = new ScriptedTokenServer();
-    resourceServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    resourceServer.createContext("/", exchange -> {
-      String auth = exchange.getRequestHeaders().getFirst("Authorization");
-      authorizationSeen.add(auth == null ? "<none>" : auth);
-      exchange.sendResponseHeaders(200, 2);
-      exchange.getResponseBody().write("ok".getBytes());
-      exchange.close();
-    });
-    resourceServer.start();
-    tokens = PoaTokenProvider.builder().baseUrl(tokenServer.baseUrl())
-        .clientId("partner-1").clientSecret("secret").build();
+  void start() {
+    tokens = PoaTokenProvider.builder().baseUrl(POA.sandbox().baseUrl())
+        .clientId(POA.sandbox().defaultClientId())
+        .clientSecret(POA.sandbox().defaultClientSecret()).build();
   }
 
   @AfterEach
   void stop() {
     tokens.close();
-    resourceServer.stop(0);
-    tokenServer.close();
   }
 
   @Test
   void feignClient_toAllowedHost_getsBearerHeader() {
     PartnerApi api = Feign.builder()
         .requestInterceptor(BearerTokenInterceptor.forHosts(tokens, "127.0.0.1"))
-        .target(PartnerApi.class, "http://127.0.0.1:" + resourceServer.getAddress().getPort());
+        .target(PartnerApi.class, POA.sandbox().baseUrl());
 
-    assertThat(api.folios()).isEqualTo("ok");
-    assertThat(authorizationSeen).containsExactly("Bearer token-1");
+    assertThat(api.folios()).isEqualTo("{\"accepted\":true}");
+    RecordedRequest apiCall = lastApiCall();
+    assertThat(apiCall.header("Authorization")).hasValue("Bearer " + RecordedRequest.MASK);
+    assertThat(apiCall.responseStatus()).as("the stand-in accepted the sandbox's token").hasValue(200);
   }
 
   @Test
   void feignClient_toOtherHost_getsNoHeader_andNoTokenIsFetched() {
     PartnerApi api = Feign.builder()
         .requestInterceptor(BearerTokenInterceptor.forHosts(tokens, "api.poa.example.com"))
-        .target(PartnerApi.class, "http://localhost:" + resourceServer.getAddress().getPort());
+        .target(PartnerApi.class, POA.sandbox().baseUrl());
 
-    assertThat(api.folios()).isEqualTo("ok");
-    assertThat(authorizationSeen).containsExactly("<none>");
-    assertThat(tokenServer.requestCount()).isZero();
+    assertThatThrownBy(api::folios).isInstanceOfSatisfying(FeignException.class,
+        e -> assertThat(e.status()).isEqualTo(401));
+    assertThat(lastApiCall().header("Authorization")).isEmpty();
+    assertThat(POA.sandbox().tokenRequestCount()).isZero();
+  }
+
+  private static RecordedRequest lastApiCall() {
+    return POA.sandbox().recordedRequests().stream()
+        .filter(request -> request.path().startsWith(PoaSandbox.API_PATH))
+        .reduce((first, second) -> second).orElseThrow();
   }
 
   @Test
@@ -79,7 +78,8 @@ class BearerTokenInterceptorTest {
 
     HttpRequest authorized = bearer.authorize(request);
 
-    assertThat(authorized.headers().allValues("Authorization")).containsExactly("Bearer token-1");
+    assertThat(authorized.headers().allValues("Authorization"))
+        .containsExactly("Bearer " + tokens.token().value());
     assertThat(authorized.headers().firstValue("X-Trace")).contains("1");
     assertThat(authorized.uri()).isEqualTo(request.uri());
   }
@@ -97,7 +97,7 @@ class BearerTokenInterceptorTest {
     HttpRequest request = HttpRequest.newBuilder(URI.create(url)).build();
 
     assertThat(bearer.authorize(request)).isSameAs(request);
-    assertThat(tokenServer.requestCount()).isZero();
+    assertThat(POA.sandbox().tokenRequestCount()).isZero();
   }
 
   @Test
@@ -105,10 +105,11 @@ class BearerTokenInterceptorTest {
     BearerTokenInterceptor bearer = BearerTokenInterceptor.forHosts(tokens, "api.poa.example.com:8443",
         "127.0.0.1");
 
+    String expected = tokens.token().authorizationHeader();
     assertThat(bearer.authorize(HttpRequest.newBuilder(URI.create("https://api.poa.example.com:8443/x"))
-        .build()).headers().firstValue("Authorization")).contains("Bearer token-1");
+        .build()).headers().firstValue("Authorization")).contains(expected);
     assertThat(bearer.authorize(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9/x"))
-        .build()).headers().firstValue("Authorization")).contains("Bearer token-1");
+        .build()).headers().firstValue("Authorization")).contains(expected);
   }
 
   @Test
@@ -117,7 +118,7 @@ class BearerTokenInterceptorTest {
     HttpRequest request = HttpRequest.newBuilder(URI.create("https://evil.example/collect")).build();
 
     assertThat(bearer.authorize(request)).isSameAs(request);
-    assertThat(tokenServer.requestCount()).isZero();
+    assertThat(POA.sandbox().tokenRequestCount()).isZero();
   }
 
   @Test

@@ -1,14 +1,14 @@
 package io.github.poaauth.client;
 
-import static io.github.poaauth.client.ScriptedTokenServer.heldUntil;
-import static io.github.poaauth.client.ScriptedTokenServer.json;
-import static io.github.poaauth.client.ScriptedTokenServer.oauthError;
-import static io.github.poaauth.client.ScriptedTokenServer.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.poaauth.sandbox.PoaSandbox;
+import io.github.poaauth.sandbox.Reply;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -41,13 +41,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProviderRegressionTest {
   private static final String SECRET = "regression-secret";
 
-  private ScriptedTokenServer server;
+  private PoaSandbox server;
   private final MutableClock clock = MutableClock.atFixedStart();
   private final List<PoaTokenProvider> providers = new ArrayList<>();
 
   @BeforeEach
-  void start() throws IOException {
-    server = new ScriptedTokenServer();
+  void start() {
+    server = PoaSandbox.builder().client("partner-1", SECRET).start();
   }
 
   @AfterEach
@@ -80,12 +80,12 @@ class ProviderRegressionTest {
   @Test
   void sharedFailure_eachWaitingCallerGetsItsOwnException_withItsOwnFrames() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    server.otherwise(heldUntil(release, json(503, "{}")));
+    server.faults().otherwise(Reply.json(503, "{}").heldUntil(release));
     PoaTokenProvider tokens = provider(builder());
     ExecutorService callers = Executors.newFixedThreadPool(2);
     try {
       Future<Throwable> first = callers.submit(() -> callerOne(tokens));
-      assertThat(server.awaitRequests(1, Duration.ofSeconds(5))).isTrue();
+      assertThat(server.awaitTokenRequests(1, Duration.ofSeconds(5))).isTrue();
       Future<Throwable> second = callers.submit(() -> callerTwo(tokens));
       // The second caller joins the in-flight request: give it the time to block on it, then
       // let the endpoint answer. (No request is made by the second caller either way.)
@@ -99,7 +99,7 @@ class ProviderRegressionTest {
       assertThat(frames(one)).contains("callerOne").doesNotContain("callerTwo");
       assertThat(frames(two)).contains("callerTwo").doesNotContain("callerOne");
       assertThat(one.getCause()).isSameAs(two.getCause()).isNotNull();
-      assertThat(server.requestCount()).isEqualTo(1);
+      assertThat(server.tokenRequestCount()).isEqualTo(1);
     } finally {
       callers.shutdownNow();
     }
@@ -130,7 +130,7 @@ class ProviderRegressionTest {
 
   @Test
   void tokenAsyncFailure_showsWhereTheCallerAsked() throws Exception {
-    server.otherwise(json(503, "{}"));
+    server.faults().otherwise(Reply.json(503, "{}"));
     PoaTokenProvider tokens = provider(builder());
 
     CompletableFuture<AccessToken> future = askAsynchronously(tokens);
@@ -149,68 +149,68 @@ class ProviderRegressionTest {
 
   @Test
   void backgroundBackoff_clockSetBackOneHour_nextRefreshIsTriedAtOnce() throws Exception {
-    server.otherwise(server.token(1800));
+    server.faults().otherwise(Reply.token());
     PoaTokenProvider tokens = provider(builder().executor(Runnable::run));
     AccessToken first = tokens.token();
-    server.otherwise(json(503, "{}"));
+    server.faults().otherwise(Reply.json(503, "{}"));
     clock.advance(Duration.ofSeconds(1600)); // inside the refresh-ahead window
     assertThat(tokens.token()).isSameAs(first); // background refresh fails: backoff of 1 s
-    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(server.tokenRequestCount()).isEqualTo(2);
 
-    server.otherwise(server.token(1800));
+    server.faults().otherwise(Reply.token());
     clock.advance(Duration.ofHours(-1));
 
     tokens.token(); // the token is due for refresh (clock before its issue time)
-    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(server.tokenRequestCount()).isEqualTo(3);
     assertThat(tokens.token()).isNotEqualTo(first);
   }
 
   @Test
   void rejectionCooldown_clockSetBackOneHour_credentialsAreAskedAgain() {
-    server.otherwise(oauthError(401, "unauthorized_client"));
+    server.faults().otherwise(Reply.json(401, "{\"error\":\"unauthorized_client\"}"));
     PoaTokenProvider tokens = provider(builder().rejectionCooldown(Duration.ofSeconds(30)));
     assertThatThrownBy(tokens::token).isInstanceOf(CredentialsRejectedException.class);
     assertThatThrownBy(tokens::token).isInstanceOf(CredentialsRejectedException.class);
-    assertThat(server.requestCount()).isEqualTo(1); // the second was the cool-down's repeat
+    assertThat(server.tokenRequestCount()).isEqualTo(1); // the second was the cool-down's repeat
 
-    server.otherwise(server.token(1800));
+    server.faults().otherwise(Reply.token());
     clock.advance(Duration.ofHours(-1));
 
-    assertThat(tokens.token().value()).startsWith("token-");
-    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(server.isValidToken(tokens.token().value())).isTrue();
+    assertThat(server.tokenRequestCount()).isEqualTo(2);
   }
 
   @Test
   void circuitBreakerOpenState_clockSetBack_doesNotStretchIt() {
-    server.otherwise(json(500, "{}"));
+    server.faults().otherwise(Reply.json(500, "{}"));
     PoaTokenProvider tokens = provider(builder().circuitBreakerWindow(2, 2)
         .circuitBreakerOpenDuration(Duration.ofSeconds(30)));
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
     assertThat(tokens.status().state()).isEqualTo(PoaTokenStatus.State.UNAVAILABLE);
 
-    server.otherwise(server.token(1800));
+    server.faults().otherwise(Reply.token());
     clock.advance(Duration.ofHours(-1));
     assertThatThrownBy(tokens::token).hasMessageContaining("circuit breaker is open");
     clock.advance(Duration.ofSeconds(31)); // 31 s pass after the jump: the open state is over
 
-    assertThat(tokens.token().value()).startsWith("token-");
-    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(server.isValidToken(tokens.token().value())).isTrue();
+    assertThat(server.tokenRequestCount()).isEqualTo(3);
   }
 
   @Test
   void rejectedSecret_rotatedAtTheSource_isAskedAtOnce_withoutWaitingOutTheCooldown() {
-    String[] secret = {"old-secret"};
-    server.otherwise(oauthError(401, "unauthorized_client"));
+    String[] secret = {"old-secret"}; // the sandbox knows partner-1 with SECRET only
     PoaTokenProvider tokens = provider(builder().clientSecretSource(() -> secret[0])
         .rejectionCooldown(Duration.ofMinutes(5)));
     assertThatThrownBy(tokens::token).isInstanceOf(CredentialsRejectedException.class);
+    assertThatThrownBy(tokens::token).isInstanceOf(CredentialsRejectedException.class);
+    assertThat(server.tokenRequestCount()).isEqualTo(1); // same secret: the cool-down repeats
 
-    secret[0] = "new-secret";
-    server.otherwise(server.token(1800));
+    secret[0] = SECRET; // rotated in the vault
 
-    assertThat(tokens.token().value()).startsWith("token-");
-    assertThat(server.requests().get(1).form()).containsEntry("client_secret", "new-secret");
+    assertThat(server.isValidToken(tokens.token().value())).isTrue();
+    assertThat(server.tokenRequestCount()).isEqualTo(2);
   }
 
   // ---- a partner-supplied executor cannot wedge the provider (issue 11; issue 15 A, K) ----
@@ -219,13 +219,16 @@ class ProviderRegressionTest {
   void token_calledFromInsideAOneThreadExecutor_returnsAToken() throws Exception {
     ExecutorService single = Executors.newSingleThreadExecutor();
     try {
-      server.otherwise(server.token(1800));
+      server.faults().otherwise(Reply.token());
       PoaTokenProvider tokens = provider(builder().executor(single));
       Future<AccessToken> inside = single.submit(tokens::token);
-      assertThat(inside.get(10, TimeUnit.SECONDS).value()).isEqualTo("token-1");
+      AccessToken first = inside.get(10, TimeUnit.SECONDS);
+      assertThat(server.isValidToken(first.value())).isTrue();
       // and again when the refresh is due, from inside the executor: no deadlock either
       clock.advance(Duration.ofSeconds(1799));
-      assertThat(single.submit(tokens::token).get(10, TimeUnit.SECONDS).value()).isEqualTo("token-2");
+      AccessToken second = single.submit(tokens::token).get(10, TimeUnit.SECONDS);
+      assertThat(second.value()).isNotEqualTo(first.value());
+      assertThat(server.tokenRequestCount()).isEqualTo(2);
     } finally {
       single.shutdownNow();
     }
@@ -241,7 +244,7 @@ class ProviderRegressionTest {
         default -> throw new java.util.concurrent.RejectedExecutionException("full");
       }
     };
-    server.otherwise(server.token(1800));
+    server.faults().otherwise(Reply.token());
     PoaTokenProvider tokens = provider(builder().executor(broken));
     AccessToken first = tokens.token(); // blocking callers never need the executor
     clock.advance(Duration.ofSeconds(1600));
@@ -249,7 +252,7 @@ class ProviderRegressionTest {
 
     clock.advance(Duration.ofSeconds(200)); // expired: a blocking caller fetches itself
     assertThat(tokens.token()).isNotEqualTo(first);
-    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(server.tokenRequestCount()).isEqualTo(2);
   }
 
   @Test
@@ -264,17 +267,17 @@ class ProviderRegressionTest {
       } // else: dropped silently, like DiscardOldestPolicy under load
     };
     try {
-      server.otherwise(server.token(1800));
+      server.faults().otherwise(Reply.token());
       Duration callTimeout = Duration.ofMillis(500);
       PoaTokenProvider tokens = provider(builder().executor(dropping).callTimeout(callTimeout));
 
       Throwable failure = catchThrowable(() -> tokens.tokenAsync().get(10, TimeUnit.SECONDS));
       assertThat(failure).hasCauseInstanceOf(TokenEndpointUnavailableException.class);
-      assertThat(server.requestCount()).isZero();
+      assertThat(server.tokenRequestCount()).isZero();
 
       starved.set(false);
       // The dropped refresh is older than the call timeout: the next caller starts a new one.
-      assertThat(tokens.tokenAsync().get(10, TimeUnit.SECONDS).value()).isEqualTo("token-1");
+      assertThat(server.isValidToken(tokens.tokenAsync().get(10, TimeUnit.SECONDS).value())).isTrue();
     } finally {
       pool.shutdownNow();
     }
@@ -282,7 +285,7 @@ class ProviderRegressionTest {
 
   @Test
   void blockingCallerWhileTheExecutorDroppedTheBackgroundRefresh_takesItOver() {
-    server.otherwise(server.token(1800));
+    server.faults().otherwise(Reply.token());
     List<Runnable> dropped = new CopyOnWriteArrayList<>();
     PoaTokenProvider tokens = provider(builder().executor(dropped::add));
     AccessToken first = tokens.token();
@@ -293,7 +296,7 @@ class ProviderRegressionTest {
     clock.advance(Duration.ofSeconds(200)); // expired
     assertThat(tokens.token()).isNotEqualTo(first);
     dropped.get(0).run(); // the stale task runs late: it finds the flight taken and does nothing
-    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(server.tokenRequestCount()).isEqualTo(2);
   }
 
   @Test
@@ -335,12 +338,12 @@ class ProviderRegressionTest {
 
   @Test
   void oversizedBody_isInvalid_andNotRetried() {
-    server.otherwise(json(200, "{\"access_token\":\"" + "a".repeat(100_000) + "\"}"));
+    server.faults().otherwise(Reply.json(200, "{\"access_token\":\"" + "a".repeat(100_000) + "\"}"));
     PoaTokenProvider tokens = provider(builder().maxAttempts(4));
 
     assertThatThrownBy(tokens::token).isInstanceOf(InvalidTokenResponseException.class)
         .hasMessageContaining("larger than");
-    assertThat(server.requestCount()).isEqualTo(1);
+    assertThat(server.tokenRequestCount()).isEqualTo(1);
   }
 
   @ParameterizedTest
@@ -364,7 +367,7 @@ class ProviderRegressionTest {
       case "duplicate key" -> "{\"access_token\":\"abc\",\"access_token\":\"def\",\"token_type\":\"Bearer\",\"expires_in\":60}";
       default -> "{\"access_token\":\"abc\",\"token_type\":\"Bearer\",\"expires_in\":60} {\"more\":1}";
     };
-    server.otherwise(json(200, body));
+    server.faults().otherwise(Reply.json(200, body));
     PoaTokenProvider tokens = provider(builder());
 
     assertThatThrownBy(tokens::token).isInstanceOf(InvalidTokenResponseException.class)
@@ -372,24 +375,50 @@ class ProviderRegressionTest {
   }
 
   @Test
-  void statusOutsideHttpRange_isNotRetried() {
-    server.otherwise(raw(999, "application/json", "{}"));
-    PoaTokenProvider tokens = provider(builder().maxAttempts(4));
+  void statusOutsideHttpRange_isNotRetried() throws Exception {
+    // The sandbox refuses to script a status outside 100..599: a raw socket answers instead.
+    try (ServerSocket odd = new ServerSocket()) {
+      odd.bind(new InetSocketAddress("127.0.0.1", 0));
+      List<Integer> answered = new CopyOnWriteArrayList<>();
+      Thread answering = new Thread(() -> {
+        try {
+          while (true) {
+            try (Socket s = odd.accept()) {
+              s.getInputStream().read(new byte[4096]);
+              OutputStream out = s.getOutputStream();
+              out.write("HTTP/1.1 999 Odd\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+                  .getBytes(StandardCharsets.US_ASCII));
+              out.flush();
+              answered.add(999);
+            }
+          }
+        } catch (IOException closed) {
+          // test over
+        }
+      });
+      answering.setDaemon(true);
+      answering.start();
+      PoaTokenProvider tokens = provider(builder().maxAttempts(4)
+          .baseUrl("http://127.0.0.1:" + odd.getLocalPort()));
 
-    assertThatThrownBy(tokens::token).isInstanceOf(PoaAuthException.class);
-    assertThat(server.requestCount()).isEqualTo(1);
+      assertThatThrownBy(tokens::token).isInstanceOf(PoaAuthException.class);
+      assertThat(answered).hasSizeLessThanOrEqualTo(1);
+    }
   }
 
   // ---- issue 15: partners' networks --------------------------------------------------------
 
   @Test
   void tokenPath_canBeOverridden_forEnvironmentsThatServeItElsewhere() {
-    server.otherwise(server.token(1800));
-    PoaTokenProvider tokens = provider(builder().tokenPath("/poa/auth/token"));
+    try (PoaSandbox samplePath = PoaSandbox.builder().client("partner-1", SECRET)
+        .acceptSamplePath().start()) {
+      PoaTokenProvider tokens = provider(builder().baseUrl(samplePath.baseUrl())
+          .tokenPath(PoaSandbox.SAMPLE_PATH));
 
-    tokens.token();
-
-    assertThat(server.requests().get(0).path()).isEqualTo("/poa/auth/token");
+      assertThat(samplePath.isValidToken(tokens.token().value())).isTrue();
+      assertThat(samplePath.recordedRequests()).singleElement()
+          .satisfies(r -> assertThat(r.path()).isEqualTo(PoaSandbox.SAMPLE_PATH));
+    }
   }
 
   @Test
@@ -403,7 +432,8 @@ class ProviderRegressionTest {
   @Test
   void listener_seesRefreshesFailuresInvalidationsRejectionsAndBreakerChanges() {
     List<PoaTokenEvent> events = new CopyOnWriteArrayList<>();
-    server.enqueue(server.token(1800), json(503, "{}"), oauthError(401, "invalid_client"));
+    server.faults().enqueue(Reply.token()).enqueue(Reply.json(503, "{}"))
+        .enqueue(Reply.json(401, "{\"error\":\"invalid_client\"}"));
     PoaTokenProvider tokens = provider(builder().listener(events::add)
         .circuitBreakerWindow(2, 2).rejectionCooldown(Duration.ofSeconds(30)));
 
@@ -428,24 +458,24 @@ class ProviderRegressionTest {
     assertThat(events).filteredOn(PoaTokenEvent.CircuitBreakerStateChanged.class::isInstance)
         .map(e -> ((PoaTokenEvent.CircuitBreakerStateChanged) e).to())
         .containsExactly("OPEN", "HALF_OPEN");
-    assertThat(server.requestCount()).isEqualTo(3);
+    assertThat(server.tokenRequestCount()).isEqualTo(3);
     assertThat(tokens.status().state()).isEqualTo(PoaTokenStatus.State.REJECTED);
     assertThat(tokens.status().rejectionErrorCode()).contains("invalid_client");
   }
 
   @Test
   void throwingListener_changesNothing() {
-    server.otherwise(server.token(1800));
+    server.faults().otherwise(Reply.token());
     PoaTokenProvider tokens = provider(builder().listener(e -> {
       throw new IllegalStateException("listener bug");
     }));
 
-    assertThat(tokens.token().value()).isEqualTo("token-1");
+    assertThat(server.isValidToken(tokens.token().value())).isTrue();
   }
 
   @Test
   void status_beforeTheFirstToken_isNoToken_thenValid_thenClosed() {
-    server.otherwise(server.token(1800));
+    server.faults().otherwise(Reply.token());
     PoaTokenProvider tokens = provider(builder());
     assertThat(tokens.status().state()).isEqualTo(PoaTokenStatus.State.NO_TOKEN);
 

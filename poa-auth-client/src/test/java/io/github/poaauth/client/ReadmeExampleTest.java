@@ -2,6 +2,9 @@ package io.github.poaauth.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.poaauth.sandbox.PoaSandbox;
+import io.github.poaauth.sandbox.PoaSandboxExtension;
+import io.github.poaauth.sandbox.RecordedRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,14 +13,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The README's usage example compiles, runs, and stays the same code as here. */
 class ReadmeExampleTest {
   private static final String MARKER = "readme-example:";
 
+  @RegisterExtension
+  static final PoaSandboxExtension POA = new PoaSandboxExtension();
+
   private static void readmeExample(String baseUrl, String clientId, String clientSecret,
-      HttpClient http) throws IOException, InterruptedException {
+      URI apiUri, HttpClient http) throws IOException, InterruptedException {
     // readme-example:start
     try (PoaTokenProvider tokens = PoaTokenProvider.builder()
         .baseUrl(baseUrl)                               // https, or http to loopback only
@@ -25,26 +33,52 @@ class ReadmeExampleTest {
         .clientSecret(clientSecret)
         .build()) {
       AccessToken token = tokens.token();               // cached; blocks only when none is valid
-      HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v2/some-api"))
-          .header("Authorization", token.authorizationHeader())
-          .build();
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() == 401) {
-        tokens.invalidate(token);                       // the next token() fetches a new one
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(apiUri)
+          .header("Authorization", token.authorizationHeader()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 401) {               // the API no longer takes this token:
+        tokens.invalidate(token);                       // drop it, so token() fetches a new one,
+        response = http.send(HttpRequest.newBuilder(apiUri)   // and try once more
+            .header("Authorization", tokens.token().authorizationHeader()).build(),
+            HttpResponse.BodyHandlers.ofString());
       }
     }
     // readme-example:end
   }
 
   @Test
-  void readmeExample_runsAgainstALoopbackEndpoint() throws Exception {
-    try (ScriptedTokenServer server = new ScriptedTokenServer()) {
-      readmeExample(server.baseUrl(), "partner-1", "secret", HttpClient.newHttpClient());
+  void readmeExample_getsThroughWithoutARejection_onOneToken() throws Exception {
+    PoaSandbox sandbox = POA.sandbox();
 
-      ScriptedTokenServer.Recorded apiCall = server.requests().get(1);
-      assertThat(apiCall.path()).isEqualTo("/v2/some-api");
-      assertThat(apiCall.headers().get("Authorization")).containsExactly("Bearer token-1");
-    }
+    readmeExample(sandbox.baseUrl(), sandbox.defaultClientId(), sandbox.defaultClientSecret(),
+        sandbox.apiEndpoint(), HttpClient.newHttpClient());
+
+    assertThat(apiCallStatuses(sandbox)).containsExactly(200);
+    assertThat(sandbox.tokenRequestCount()).isEqualTo(1);
+  }
+
+  /** The branch the README is there for: the API rejects the token once. */
+  @Test
+  void readmeExample_whenTheApiRejectsTheToken_invalidatesIt_andSucceedsWithANewOne() throws Exception {
+    PoaSandbox sandbox = POA.sandbox();
+    sandbox.faults().rejectTokens(1);
+
+    readmeExample(sandbox.baseUrl(), sandbox.defaultClientId(), sandbox.defaultClientSecret(),
+        sandbox.apiEndpoint(), HttpClient.newHttpClient());
+
+    assertThat(apiCallStatuses(sandbox)).containsExactly(401, 200);
+    assertThat(sandbox.tokenRequestCount()).as("a new token after invalidate").isEqualTo(2);
+    List<RecordedRequest> apiCalls = sandbox.recordedRequests().stream()
+        .filter(request -> request.path().equals(PoaSandbox.API_PATH)).toList();
+    assertThat(apiCalls).allSatisfy(request ->
+        assertThat(request.header("Authorization")).hasValue("Bearer " + RecordedRequest.MASK));
+  }
+
+  private static List<Integer> apiCallStatuses(PoaSandbox sandbox) {
+    return sandbox.recordedRequests().stream()
+        .filter(request -> request.path().equals(PoaSandbox.API_PATH))
+        .map(request -> request.responseStatus().orElse(0))
+        .toList();
   }
 
   @Test

@@ -1,12 +1,11 @@
 package io.github.poaauth.client;
 
-import static io.github.poaauth.client.ScriptedTokenServer.json;
-import static io.github.poaauth.client.ScriptedTokenServer.oauthError;
-import static io.github.poaauth.client.ScriptedTokenServer.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import feign.Logger;
+import io.github.poaauth.sandbox.PoaSandbox;
+import io.github.poaauth.sandbox.Reply;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -42,10 +41,11 @@ class SecretsNeverLeakTest {
   void fullHttpLogging_showsTheExchange_butNoSecretOrToken() throws IOException {
     String rejectionMessage;
     String providerString;
-    try (ScriptedTokenServer server = new ScriptedTokenServer()) {
-      server.enqueue(oauthError(401, "unauthorized_client"),
-          json(200, "{\"access_token\":\"" + TOKEN + "\",\"token_type\":\"Bearer\","
-              + "\"expires_in\":1800}", "Set-Cookie", "session=" + TOKEN, "X-Echo", SECRET));
+    try (PoaSandbox server = PoaSandbox.builder().client("partner-1", SECRET).start()) {
+      server.faults().enqueue(Reply.json(401, "{\"error\":\"unauthorized_client\"}"))
+          .enqueue(Reply.json(200, "{\"access_token\":\"" + TOKEN + "\",\"token_type\":\"Bearer\","
+              + "\"expires_in\":1800}").withHeader("Set-Cookie", "session=" + TOKEN)
+              .withHeader("X-Echo", SECRET));
       PoaTokenProvider.Builder builder = PoaTokenProvider.builder()
           .baseUrl(server.baseUrl()).clientId("partner-1").clientSecret(SECRET)
           .rejectionCooldown(Duration.ZERO)
@@ -79,20 +79,20 @@ class SecretsNeverLeakTest {
       "content type", "unquoted token", "form-encoded token body", "escaped key"})
   void hostileAnswer_neverPutsServerTextIntoMessagesOrLogs(String echo) throws IOException {
     String form = URLEncoder.encode(SECRET, StandardCharsets.UTF_8);
-    ScriptedTokenServer.Reply reply = switch (echo) {
-      case "oauth error code" -> json(401, "{\"error\":\"invalid_client:" + SECRET.replace("/", "\\/") + "\"}");
-      case "oauth description" -> json(400, "{\"error\":\"invalid_request\",\"error_description\":\"client_secret=" + form + "\"}");
-      case "404 body" -> json(404, "{\"error\":\"" + form + "\"}");
-      case "redirect location" -> raw(302, null, "", "Location", "https://evil.example/?s=" + form);
-      case "token_type" -> json(200, "{\"access_token\":\"a\",\"token_type\":\"" + form + "\",\"expires_in\":60}");
-      case "content type" -> raw(200, "text/" + form, "{}");
-      case "unquoted token" -> json(200, "{\"access_token\": " + TOKEN + ", \"token_type\":\"Bearer\",\"expires_in\":60}");
-      case "form-encoded token body" -> raw(200, "application/json", "access_token=" + TOKEN + "&token_type=Bearer");
-      default -> json(200, "{\"\\u0061ccess_token\":\"" + TOKEN + " \",\"token_type\":\"Bearer\",\"expires_in\":60}");
+    Reply reply = switch (echo) {
+      case "oauth error code" -> Reply.json(401, "{\"error\":\"invalid_client:" + SECRET.replace("/", "\\/") + "\"}");
+      case "oauth description" -> Reply.json(400, "{\"error\":\"invalid_request\",\"error_description\":\"client_secret=" + form + "\"}");
+      case "404 body" -> Reply.json(404, "{\"error\":\"" + form + "\"}");
+      case "redirect location" -> Reply.status(302).withHeader("Location", "https://evil.example/?s=" + form);
+      case "token_type" -> Reply.json(200, "{\"access_token\":\"a\",\"token_type\":\"" + form + "\",\"expires_in\":60}");
+      case "content type" -> Reply.of(200, "text/" + form, "{}");
+      case "unquoted token" -> Reply.json(200, "{\"access_token\": " + TOKEN + ", \"token_type\":\"Bearer\",\"expires_in\":60}");
+      case "form-encoded token body" -> Reply.of(200, "application/json", "access_token=" + TOKEN + "&token_type=Bearer");
+      default -> Reply.json(200, "{\"\\u0061ccess_token\":\"" + TOKEN + " \",\"token_type\":\"Bearer\",\"expires_in\":60}");
     };
     String failure;
-    try (ScriptedTokenServer server = new ScriptedTokenServer()) {
-      server.otherwise(reply);
+    try (PoaSandbox server = PoaSandbox.builder().client("partner-1", SECRET).start()) {
+      server.faults().otherwise(reply);
       try (PoaTokenProvider tokens = PoaTokenProvider.builder()
           .baseUrl(server.baseUrl()).clientId("partner-1").clientSecret(SECRET)
           .maxAttempts(1).httpLogLevel(Logger.Level.FULL).build()) {

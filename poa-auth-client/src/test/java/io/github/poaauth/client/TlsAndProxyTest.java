@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.github.poaauth.sandbox.PoaSandbox;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -133,8 +134,7 @@ class TlsAndProxyTest {
   @Test
   void proxy_carriesTheTokenRequest() throws IOException {
     List<String> proxied = new CopyOnWriteArrayList<>();
-    try (ScriptedTokenServer origin = new ScriptedTokenServer()) {
-      origin.otherwise(origin.token(1800));
+    try (PoaSandbox origin = PoaSandbox.builder().start()) {
       // A forward proxy for plain http: takes the absolute-form request and forwards it.
       HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       HttpClient upstream = HttpClient.newHttpClient();
@@ -159,15 +159,15 @@ class TlsAndProxyTest {
       });
       proxy.start();
       try (PoaTokenProvider tokens = PoaTokenProvider.builder().baseUrl(origin.baseUrl())
-          .clientId("partner-1").clientSecret("proxy-secret")
+          .clientId(PoaSandbox.DEFAULT_CLIENT_ID).clientSecret(PoaSandbox.DEFAULT_CLIENT_SECRET)
           .proxy(ProxySelector.of(proxy.getAddress())).build()) {
-        assertThat(tokens.token().value()).isEqualTo("token-1");
+        assertThat(origin.isValidToken(tokens.token().value())).isTrue();
       } finally {
         proxy.stop(0);
       }
       assertThat(proxied).singleElement().asString()
           .isEqualTo(origin.baseUrl() + PoaTokenProvider.DEFAULT_TOKEN_PATH);
-      assertThat(origin.requestCount()).isEqualTo(1);
+      assertThat(origin.tokenRequestCount()).isEqualTo(1);
     }
   }
 }

@@ -34,6 +34,7 @@ import io.github.poaauth.api.model.TokenResponse;
 import io.github.poaauth.client.AccessToken;
 import io.github.poaauth.client.CredentialsRejectedException;
 import io.github.poaauth.client.PoaTokenProvider;
+import io.github.poaauth.sandbox.PoaSandbox;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,7 +58,7 @@ class PoaTokenEndpointPactTest {
   static final String CONSUMER = "poa-auth-client";
   static final String PROVIDER = "poa-auth";
 
-  static final String TOKEN_PATH = "/v2/auth/cybrillarta/token";
+  static final String TOKEN_PATH = PoaSandbox.TOKEN_PATH;
   static final String GRANT_TYPE = "client_credentials";
   /**
    * Without a charset on purpose: {@code new FormPostBuilder()} defaults to ISO-8859-1, and the

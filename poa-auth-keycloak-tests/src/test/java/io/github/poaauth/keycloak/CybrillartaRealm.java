@@ -3,6 +3,7 @@ package io.github.poaauth.keycloak;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.poaauth.sandbox.PoaSandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,8 +36,8 @@ final class CybrillartaRealm {
   static final String WRONG_CLIENT_SECRET = "example-wrong-secret-not-real";
   static final String UNKNOWN_CLIENT_ID = "example-unknown-client";
 
-  /** POA's path, served by the gateway. */
-  static final String POA_TOKEN_PATH = "/v2/auth/cybrillarta/token";
+  /** POA's path, served by the gateway: the spec's, as the sandbox holds it. */
+  static final String POA_TOKEN_PATH = PoaSandbox.TOKEN_PATH;
   /** Keycloak's path of the same endpoint. */
   static final String KEYCLOAK_TOKEN_PATH = "/realms/" + NAME + "/protocol/openid-connect/token";
   /** Served once the realm is imported: Keycloak's readiness for these tests. */

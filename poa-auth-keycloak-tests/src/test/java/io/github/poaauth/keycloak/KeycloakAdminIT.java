@@ -1,6 +1,6 @@
 package io.github.poaauth.keycloak;
 
-import static io.github.poaauth.keycloak.RawTokenEndpoint.json;
+import static io.github.poaauth.keycloak.RawTokenClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -20,11 +20,11 @@ class KeycloakAdminIT {
   private static final String OTHER_SECRET = "example-other-secret-not-real";
 
   private final KeycloakAdmin admin;
-  private final RawTokenEndpoint endpoint;
+  private final RawTokenClient endpoint;
 
   KeycloakAdminIT(PoaKeycloak keycloak) {
     this.admin = keycloak.admin();
-    this.endpoint = new RawTokenEndpoint(keycloak.tokenEndpoint());
+    this.endpoint = new RawTokenClient(keycloak.tokenEndpoint());
   }
 
   @AfterEach

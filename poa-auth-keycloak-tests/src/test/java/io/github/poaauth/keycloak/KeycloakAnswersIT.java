@@ -23,10 +23,10 @@ class KeycloakAnswersIT {
 
   private static final KeycloakAnswerTable TABLE = KeycloakAnswerTable.load();
 
-  private final RawTokenEndpoint endpoint;
+  private final RawTokenClient endpoint;
 
   KeycloakAnswersIT(PoaKeycloak keycloak) {
-    this.endpoint = new RawTokenEndpoint(keycloak.tokenEndpoint());
+    this.endpoint = new RawTokenClient(keycloak.tokenEndpoint());
   }
 
   static Stream<Arguments> cases() {

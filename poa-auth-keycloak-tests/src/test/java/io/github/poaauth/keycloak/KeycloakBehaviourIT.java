@@ -1,7 +1,7 @@
 package io.github.poaauth.keycloak;
 
-import static io.github.poaauth.keycloak.RawTokenEndpoint.REGISTERED;
-import static io.github.poaauth.keycloak.RawTokenEndpoint.json;
+import static io.github.poaauth.keycloak.RawTokenClient.REGISTERED;
+import static io.github.poaauth.keycloak.RawTokenClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,11 +32,11 @@ class KeycloakBehaviourIT {
   private static final String ODD_CLIENT_ID = "example-odd-client";
   private static final String ODD_SECRET = "example-odd-secret-not-real";
 
-  private final RawTokenEndpoint endpoint;
+  private final RawTokenClient endpoint;
   private final KeycloakAdmin admin;
 
   KeycloakBehaviourIT(PoaKeycloak keycloak) {
-    this.endpoint = new RawTokenEndpoint(keycloak.tokenEndpoint());
+    this.endpoint = new RawTokenClient(keycloak.tokenEndpoint());
     this.admin = keycloak.admin();
   }
 

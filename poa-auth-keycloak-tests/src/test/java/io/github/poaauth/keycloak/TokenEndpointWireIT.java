@@ -1,7 +1,7 @@
 package io.github.poaauth.keycloak;
 
-import static io.github.poaauth.keycloak.RawTokenEndpoint.REGISTERED;
-import static io.github.poaauth.keycloak.RawTokenEndpoint.json;
+import static io.github.poaauth.keycloak.RawTokenClient.REGISTERED;
+import static io.github.poaauth.keycloak.RawTokenClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,10 +22,10 @@ class TokenEndpointWireIT {
   private static final List<String> PAGE_SAMPLE_FIELDS = List.of("access_token", "expires_in",
       "refresh_expires_in", "token_type", "not-before-policy", "scope");
 
-  private final RawTokenEndpoint endpoint;
+  private final RawTokenClient endpoint;
 
   TokenEndpointWireIT(PoaKeycloak keycloak) {
-    this.endpoint = new RawTokenEndpoint(keycloak.tokenEndpoint());
+    this.endpoint = new RawTokenClient(keycloak.tokenEndpoint());
   }
 
   @Test

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.poaauth.client.AccessToken;
 import io.github.poaauth.client.PoaAuthException;
 import io.github.poaauth.client.PoaTokenProvider;
+import io.github.poaauth.sandbox.PoaSandbox;
+import io.github.poaauth.sandbox.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -24,8 +27,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * 64 threads call token() a fixed number of times while the endpoint cycles through healthy,
- * slow, failing and down phases with 2-second tokens; bounded in time and count, loopback only.
+ * 64 threads call token() a fixed number of times while the sandbox cycles through healthy,
+ * slow, failing and down phases with 2-second tokens; bounded in count, loopback only.
+ *
+ * <p>Two providers share the load, one client id each, so the sandbox counts their requests
+ * apart: the <em>counted</em> one runs its background refreshes on an executor of the test's
+ * and counts every refresh where it starts (its listener: blocking callers fetch on their own
+ * thread), for the bound "requests &le; refresh runs &times; attempts"; the <em>owning</em> one
+ * uses the defaults (the refresh pool and HTTP client shared by every provider in the JVM).
+ * After close(), no thread may still run provider code: not its own, not a shared pool's
+ * worker (idle shared workers, parked in their pool, are not running it).
  */
 @Tag("reliability")
 @ExtendWith(ReliabilityReport.class)
@@ -36,12 +47,16 @@ class StressTest {
   static final Duration PAUSE = Duration.ofMillis(5);
   static final Duration PHASE = Duration.ofMillis(1000);
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+  /** A caller may wait the call timeout; twice that is beyond any scheduling delay of a loaded machine. */
+  static final Duration DEADLINE = CALL_TIMEOUT.multipliedBy(2);
+  static final Duration OPEN_STATE = Duration.ofMillis(500);
   static final int ATTEMPTS = 3;
+  static final String COUNTED = "stress-counted";
+  static final String OWNING = "stress-owning";
 
   /** Counts the refresh tasks the provider starts. */
   static final class CountingExecutor implements java.util.concurrent.Executor {
     final AtomicInteger runs = new AtomicInteger();
-    final AtomicInteger started = new AtomicInteger();
     final ExecutorService pool = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "stress-refresh");
       t.setDaemon(true);
@@ -50,7 +65,6 @@ class StressTest {
 
     @Override
     public void execute(Runnable task) {
-      runs.incrementAndGet();
       pool.execute(task);
     }
   }
@@ -62,31 +76,28 @@ class StressTest {
     AtomicInteger tokensReturned = new AtomicInteger();
     AtomicInteger expiredHandedOut = new AtomicInteger();
     AtomicInteger untypedFailures = new AtomicInteger();
+    AtomicInteger overCallTimeout = new AtomicInteger();
     AtomicInteger overDeadline = new AtomicInteger();
-    AtomicLong maxWaitNanos = new AtomicLong();
     List<String> phaseLog = new ArrayList<>();
+    // The breakers' open state runs on this clock: recovery jumps it instead of sleeping.
+    AdjustableClock breakerClock = new AdjustableClock();
 
-    try (FaultServer server = new FaultServer()) {
-      server.tokenLifetime(2);
-      PoaTokenProvider tokens = FaultInjectionTest.provider(server.baseUrl())
-          .connectTimeout(Duration.ofMillis(300))
-          .readTimeout(Duration.ofSeconds(1))
-          .callTimeout(CALL_TIMEOUT)
-          .maxAttempts(ATTEMPTS).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(50))
-          .circuitBreakerWindow(4, 2).circuitBreakerOpenDuration(Duration.ofMillis(500))
-          .executor(refreshes)
-          // A blocking caller sends its request on its own thread: count refreshes where they
-          // start, whichever thread runs them.
+    try (PoaSandbox server = PoaSandbox.builder().client(COUNTED, SecurityTest.SECRET)
+        .client(OWNING, SecurityTest.SECRET).tokenLifetime(Duration.ofSeconds(2)).start()) {
+      PoaTokenProvider counted = builder(server, COUNTED, breakerClock).executor(refreshes)
           .listener(event -> {
             if (event instanceof io.github.poaauth.client.PoaTokenEvent.RefreshStarted) {
-              refreshes.started.incrementAndGet();
+              refreshes.runs.incrementAndGet();
             }
           })
           .build();
+      PoaTokenProvider owning = builder(server, OWNING, breakerClock).build();
+      List<PoaTokenProvider> providers = List.of(counted, owning);
       ExecutorService callers = Executors.newFixedThreadPool(THREADS);
       CyclicBarrier start = new CyclicBarrier(THREADS + 1);
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < THREADS; i++) {
+        PoaTokenProvider tokens = providers.get(i % 2);
         done.add(callers.submit(() -> {
           start.await();
           for (int c = 0; c < CALLS_PER_THREAD; c++) {
@@ -103,8 +114,10 @@ class StressTest {
               untypedFailures.incrementAndGet();
             }
             long waited = System.nanoTime() - t0;
-            maxWaitNanos.accumulateAndGet(waited, Math::max);
-            if (waited > CALL_TIMEOUT.plusMillis(500).toNanos()) {
+            if (waited > CALL_TIMEOUT.toNanos()) {
+              overCallTimeout.incrementAndGet();
+            }
+            if (waited > DEADLINE.toNanos()) {
               overDeadline.incrementAndGet();
             }
             LockSupport.parkNanos(PAUSE.toNanos());
@@ -114,80 +127,84 @@ class StressTest {
       }
       long runStart = System.nanoTime();
       start.await();
-      // The phases cycle until every caller has made its calls (bounded by the count).
+      // The phases cycle until every caller has made its calls (bounded by the count; the
+      // 5-minute cap only keeps a broken provider from hanging the build).
       String[] phases = {"healthy", "slow", "failing", "down"};
       int p = 0;
-      while (!done.stream().allMatch(Future::isDone) && System.nanoTime() - runStart < TimeUnit.SECONDS.toNanos(60)) {
+      while (!done.stream().allMatch(Future::isDone) && System.nanoTime() - runStart < TimeUnit.MINUTES.toNanos(5)) {
         String phase = phases[p++ % phases.length];
         phaseLog.add(phase);
         switch (phase) {
-          case "healthy" -> {
-            server.up();
-            server.otherwise(server.token());
-          }
-          case "slow" -> server.otherwise(FaultServer.delayed(Duration.ofMillis(400), server.token()));
-          case "failing" -> server.otherwise(FaultServer.json(503, "{}"));
-          default -> server.down();
+          case "healthy" -> server.faults().acceptConnections().otherwise(Reply.token());
+          case "slow" -> server.faults().otherwise(Reply.token().delayed(Duration.ofMillis(400)));
+          case "failing" -> server.faults().otherwise(Reply.json(503, "{}"));
+          default -> server.faults().refuseConnections();
         }
+        // Pacing of the phases, not synchronization: the callers run on regardless.
         Thread.sleep(PHASE.toMillis());
       }
       for (Future<?> f : done) {
-        f.get(5, TimeUnit.SECONDS);
+        f.get(5, TimeUnit.MINUTES);
       }
-      long runMillis = Duration.ofNanos(System.nanoTime() - runStart).toMillis();
 
-      // Recovery: the endpoint is healthy again; every caller gets a token.
-      server.up();
-      server.otherwise(server.token());
-      Thread.sleep(600); // let an open breaker reach its trial call
+      // Recovery: the endpoint is healthy again, and an open breaker's wait is over (its clock
+      // jumps past it); every caller gets a valid token.
+      server.faults().acceptConnections().otherwise(Reply.token());
+      breakerClock.jump(OPEN_STATE.plusMillis(1));
       List<Future<AccessToken>> recovered = new ArrayList<>();
       for (int i = 0; i < THREADS; i++) {
-        recovered.add(callers.submit(tokens::token));
+        recovered.add(callers.submit(providers.get(i % 2)::token));
       }
       int recoveredCount = 0;
       for (Future<AccessToken> f : recovered) {
-        AccessToken t = f.get(10, TimeUnit.SECONDS);
+        AccessToken t = f.get(1, TimeUnit.MINUTES);
         if (Instant.now().isBefore(t.expiresAt())) {
           recoveredCount++;
         }
       }
       callers.shutdownNow();
 
-      tokens.close();
+      counted.close();
+      owning.close();
       refreshes.pool.shutdownNow();
       refreshes.pool.awaitTermination(5, TimeUnit.SECONDS);
-      // Threads still running provider code after close(): the provider's own, or a shared pool's
-      // worker busy for it (idle shared workers, parked in their pool, are not). An interrupted
-      // refresh needs a moment to unwind: wait at most the call timeout for them to go.
-      List<String> providerThreads = busyInProvider();
+      // An interrupted refresh needs a moment to unwind: wait at most the call timeout.
+      List<String> busy = busyInProvider();
       long waitUntil = System.nanoTime() + CALL_TIMEOUT.toNanos();
-      while (!providerThreads.isEmpty() && System.nanoTime() < waitUntil) {
+      while (!busy.isEmpty() && System.nanoTime() < waitUntil) {
         Thread.yield();
-        providerThreads = busyInProvider();
+        busy = busyInProvider();
       }
+      long aliveAfterClose = busy.size();
 
       int calls = THREADS * CALLS_PER_THREAD;
-      int requests = server.requests();
-      int runs = refreshes.started.get();
+      int countedRequests = server.tokenRequestCount(COUNTED);
+      int requests = server.tokenRequestCount();
+      long countedTokens = server.recordedRequests().stream()
+          .filter(r -> r.isTokenRequest() && r.clientId().filter(COUNTED::equals).isPresent())
+          .filter(r -> r.responseStatus().orElse(0) == 200)
+          .count();
+      int runs = refreshes.runs.get();
       ReliabilityReport.note(SECTION, String.format(
-          "%d threads × %d calls (%d calls, %d ms pause between calls), tokens of 2 s, phases of %d ms "
-              + "cycling %s; run took %d ms.%n%n"
+          "%d threads × %d calls (%d calls, %d ms pause between calls) on two providers, tokens of "
+              + "2 s, phases of %d ms cycling healthy → slow → failing → down (%d phases this run).%n%n"
               + "| figure | value |%n|---|---|%n"
               + "| calls that returned a token | %d |%n| calls that failed, by type | %s |%n"
               + "| untyped failures | %d |%n| tokens handed out past expiry | %d |%n"
-              + "| longest wait of a call | %d ms (deadline: call timeout %d ms) |%n"
-              + "| calls over the deadline + 500 ms | %d |%n"
-              + "| refresh runs / server requests / tokens issued | %d / %d / %d (bound: requests ≤ runs × %d) |%n"
+              + "| calls that waited longer than the call timeout (%d ms) | %d |%n"
+              + "| calls that waited longer than twice the call timeout | %d |%n"
+              + "| counted provider: refresh runs / requests / tokens issued | %d / %d / %d (bound: requests ≤ runs × %d) |%n"
               + "| callers with a valid token after recovery | %d of %d |%n"
-              + "| provider threads alive after close() | %d |",
-          THREADS, CALLS_PER_THREAD, calls, PAUSE.toMillis(), PHASE.toMillis(), String.join(" → ", phaseLog),
-          runMillis, tokensReturned.get(), failuresByType, untypedFailures.get(), expiredHandedOut.get(),
-          TimeUnit.NANOSECONDS.toMillis(maxWaitNanos.get()), CALL_TIMEOUT.toMillis(), overDeadline.get(),
-          runs, requests, server.tokensIssued(), ATTEMPTS, recoveredCount, THREADS, providerThreads.size()));
+              + "| threads still running provider code after close() | %d |",
+          THREADS, CALLS_PER_THREAD, calls, PAUSE.toMillis(), PHASE.toMillis(), phaseLog.size(),
+          tokensReturned.get(), new java.util.TreeMap<>(failuresByType), untypedFailures.get(),
+          expiredHandedOut.get(), CALL_TIMEOUT.toMillis(), overCallTimeout.get(), overDeadline.get(),
+          runs, countedRequests, countedTokens, ATTEMPTS, recoveredCount, THREADS, aliveAfterClose));
+      boolean held = untypedFailures.get() == 0 && expiredHandedOut.get() == 0 && overDeadline.get() == 0
+          && countedRequests <= runs * ATTEMPTS && recoveredCount == THREADS && aliveAfterClose == 0;
       ReliabilityReport.record(new ReliabilityReport.Row(SECTION, "64 threads across all phases",
-          "tokens valid when returned or typed errors within the deadline", untypedFailures.get() == 0
-              && expiredHandedOut.get() == 0 && overDeadline.get() == 0 ? "held" : "VIOLATED",
-          requests, runMillis, "≤ 60 s"));
+          "tokens valid when returned, or typed errors within twice the call timeout; no thread left",
+          held ? "held" : "VIOLATED", requests, "≤ 2 × call timeout per call", held ? "within" : "—"));
 
       assertThat(untypedFailures).hasValue(0);
       assertThat(expiredHandedOut).hasValue(0);
@@ -195,11 +212,23 @@ class StressTest {
       assertThat(tokensReturned.get() + failuresByType.values().stream().mapToInt(AtomicInteger::get).sum())
           .isEqualTo(calls);
       assertThat(phaseLog).contains("healthy", "slow", "failing", "down");
-      assertThat(requests).isLessThanOrEqualTo(runs * ATTEMPTS);
-      assertThat(server.tokensIssued()).isLessThanOrEqualTo(runs);
+      assertThat(countedRequests).isLessThanOrEqualTo(runs * ATTEMPTS);
+      assertThat(countedTokens).isLessThanOrEqualTo(runs);
       assertThat(recoveredCount).isEqualTo(THREADS);
-      assertThat(providerThreads).isEmpty();
+      assertThat(busy).as("threads running provider code after close()").isEmpty();
     }
+  }
+
+  private static PoaTokenProvider.Builder builder(PoaSandbox server, String clientId, AdjustableClock breakerClock) {
+    return FaultOutcomesTest.provider(server.baseUrl())
+        .clientId(clientId)
+        .connectTimeout(Duration.ofMillis(300))
+        .readTimeout(Duration.ofSeconds(1))
+        .callTimeout(CALL_TIMEOUT)
+        .maxAttempts(ATTEMPTS).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(50))
+        // The breaker's open state runs on the provider's clock: recovery jumps it.
+        .clock(breakerClock)
+        .circuitBreakerWindow(4, 2).circuitBreakerOpenDuration(OPEN_STATE);
   }
 
   private static List<String> busyInProvider() {
@@ -207,7 +236,7 @@ class StressTest {
     return Thread.getAllStackTraces().entrySet().stream()
         .filter(e -> e.getKey() != self && e.getKey().isAlive())
         .filter(e -> java.util.Arrays.stream(e.getValue())
-            .anyMatch(f -> f.getClassName().startsWith("io.github.poaauth.client.")))
+            .anyMatch(frame -> frame.getClassName().startsWith("io.github.poaauth.client.")))
         .map(e -> e.getKey().getName()).toList();
   }
 }

@@ -1,6 +1,6 @@
 package io.github.poaauth.sandbox;
 
-/** One scripted, one-shot fault: the answer to exactly one token request. */
+/** One scripted fault: the answer to a token request in place of the normal one. */
 sealed interface Fault {
 
   /** Answer with a 5xx status. */
@@ -14,4 +14,7 @@ sealed interface Fault {
 
   /** Answer 200 {@code application/json} with a JSON body cut off half-way. */
   record MalformedBody() implements Fault {}
+
+  /** Answer as the reply says: any status, headers and body, delivered its way. */
+  record Scripted(Reply reply) implements Fault {}
 }

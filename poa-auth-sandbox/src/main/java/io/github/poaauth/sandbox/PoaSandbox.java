@@ -1,6 +1,5 @@
 package io.github.poaauth.sandbox;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
@@ -16,9 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-process emulator of POA's token endpoint, {@code POST /v2/auth/cybrillarta/token}, for
  * tests and demos: no network, no credentials, no framework.
  *
- * <p>It serves the wire format of {@code openapi/poa-auth.yaml} on the JDK's own HTTP server,
- * bound to the loopback interface, and answers as POA's Keycloak 26 does (measured on Keycloak
+ * <p>It serves the wire format of {@code openapi/poa-auth.yaml} over HTTP/1.1 on plain JDK
+ * sockets (so that faults can break a connection the way a network does), bound to the loopback
+ * interface, and answers as POA's Keycloak 26 does (measured on Keycloak
  * 26.7.3 with a realm configured like POA's; checks in this order):
  *
  * <table>
@@ -65,6 +62,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       <td colspan="2">{@code HTTP 405 Method Not Allowed} (no {@code Allow} header)</td></tr>
  *   <tr><td>{@code OPTIONS} on the token path</td><td>200</td>
  *       <td colspan="2">no body; with an {@code Origin}, Keycloak's CORS preflight headers</td></tr>
+ *   <tr><td>{@value #API_PATH} or below, with a valid access token of this sandbox</td><td>200</td>
+ *       <td colspan="2">the POA API stand-in's {@code {"accepted":true}}</td></tr>
+ *   <tr><td>{@value #API_PATH} or below, without one</td><td>401</td>
+ *       <td>{@code invalid_token} (or {@code invalid_request} without a bearer token)</td>
+ *       <td>with {@code WWW-Authenticate: Bearer ...}</td></tr>
  *   <tr><td>any other path</td><td>404</td>
  *       <td colspan="2">{@code Unable to find matching target resource method}</td></tr>
  * </table>
@@ -96,9 +98,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * In JUnit 5 tests, {@link PoaSandboxExtension} does the starting and stopping.
  *
  * <h2>Faults and recordings</h2>
- * {@link #faults()} scripts failures of the coming token requests; the recording methods
- * ({@link #tokenRequestCount()}, {@link #lastTokenRequest(String)}, {@link #recordedRequests()})
- * tell what arrived, with every {@code client_secret} masked. A request is recorded before its
+ * {@link #faults()} scripts failures of the coming token requests (Keycloak's own error answers,
+ * any scripted {@link Reply}, and socket faults: resets, stalled and dripped bodies, refused
+ * connections) and of the POA API stand-in; the recording methods
+ * ({@link #tokenRequestCount()}, {@link #lastTokenRequest(String)}, {@link #recordedRequests()},
+ * {@link #awaitTokenRequests(int, Duration)}) tell what arrived, with every {@code client_secret}
+ * and {@code Authorization} masked. A request is recorded before its
  * answer is sent, so once a client has its answer (or has lost its connection) the request can be
  * read back. The sandbox logs nothing, and keeps registered secrets only as salted digests.
  *
@@ -110,17 +115,17 @@ public final class PoaSandbox implements AutoCloseable {
   /** The token endpoint's path, as documented by POA. */
   public static final String TOKEN_PATH = "/v2/auth/cybrillarta/token";
   /**
-   * The path of the POA API stand-in: a resource server that accepts only access tokens this
-   * sandbox issued (see {@link #apiEndpoint()}). Requests to it and below it, any method, are
-   * answered by the stand-in.
-   */
-  public static final String API_PATH = "/sandbox/api";
-  /**
    * The path of the {@code curl} sample on POA's authentication page, which differs from the
    * documented {@link #TOKEN_PATH}. Served only by a sandbox built with
    * {@link Builder#acceptSamplePath()}; otherwise 404, like any unknown path.
    */
   public static final String SAMPLE_PATH = "/poa/auth/token";
+  /**
+   * The path of the POA API stand-in: a resource server that accepts only access tokens this
+   * sandbox issued (see {@link #apiEndpoint()}). Requests to it and below it, any method, are
+   * answered by the stand-in.
+   */
+  public static final String API_PATH = "/sandbox/api";
   /** The client registered when the builder is given none. */
   public static final String DEFAULT_CLIENT_ID = "sandbox-partner";
   /** The secret of {@link #DEFAULT_CLIENT_ID}. Not a secret: it is printed in the docs. */
@@ -134,8 +139,7 @@ public final class PoaSandbox implements AutoCloseable {
 
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LoopbackHttpServer server;
   private final String baseUrl;
   private final String defaultClientId;
   /** Held only because {@link #defaultClientSecret()} hands it to tests; never printed. */
@@ -162,7 +166,8 @@ public final class PoaSandbox implements AutoCloseable {
 
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try {
-      this.server = HttpServer.create(new InetSocketAddress(loopback, builder.port), 0);
+      this.server = new LoopbackHttpServer(loopback, builder.port,
+          "poa-sandbox-" + INSTANCES.incrementAndGet() + "-http-");
     } catch (IOException e) {
       throw new UncheckedIOException("Could not bind the POA sandbox to "
           + loopback.getHostAddress() + ':' + builder.port
@@ -170,17 +175,13 @@ public final class PoaSandbox implements AutoCloseable {
     }
     String host = loopback instanceof Inet6Address
         ? '[' + loopback.getHostAddress() + ']' : loopback.getHostAddress();
-    this.baseUrl = "http://" + host + ':' + server.getAddress().getPort();
+    this.baseUrl = "http://" + host + ':' + server.port();
 
     SecureRandom random = new SecureRandom();
     this.issuer = new TokenIssuer(issuer(), builder.clock, random);
-    server.createContext("/", new TokenEndpoint(new RegisteredClients(clients, random), issuer,
-        faults, recorder, builder.clock, scope, tokenLifetime, builder.samplePathUsed));
-    server.createContext(API_PATH, new ApiStandIn(issuer, faults, recorder, builder.clock));
-    this.executor = Executors.newCachedThreadPool(
-        daemonThreads("poa-sandbox-" + INSTANCES.incrementAndGet() + "-http-"));
-    server.setExecutor(executor);
-    server.start();
+    faults.server = server;
+    server.start(new TokenRequestHandler(new RegisteredClients(clients, random), issuer, faults,
+        recorder, builder.clock, scope, tokenLifetime, builder.samplePathUsed));
   }
 
   /** A builder with POA's defaults: one client {@value #DEFAULT_CLIENT_ID}, 1800 s, free port. */
@@ -199,11 +200,11 @@ public final class PoaSandbox implements AutoCloseable {
   }
 
   /**
-   * The POA API stand-in's URI, {@link #baseUrl()} + {@link #API_PATH}: answers 200
-   * {@code {"accepted":true}} to a request with {@code Authorization: Bearer <token>} for an
-   * unexpired access token of this sandbox, 401 with {@code WWW-Authenticate: Bearer ...}
-   * otherwise, and to the calls {@link Faults#rejectTokens(int)} scripts. Lets a test drive the
-   * "401, invalidate, fetch a new token" path of the code under test.
+   * The POA API stand-in's URI, {@link #baseUrl()} + {@link #API_PATH}: answers 200 to a request
+   * with {@code Authorization: Bearer <token>} for an unexpired access token of this sandbox,
+   * 401 with {@code WWW-Authenticate: Bearer ...} otherwise, and to the calls
+   * {@link Faults#rejectTokens(int)} scripts. Lets a test drive the "401, invalidate, fetch a
+   * new token" path of the code under test.
    */
   public URI apiEndpoint() {
     return URI.create(baseUrl + API_PATH);
@@ -249,6 +250,18 @@ public final class PoaSandbox implements AutoCloseable {
     return recorder.tokenRequestCount(clientId);
   }
 
+  /**
+   * Waits until at least {@code count} token requests have arrived since the start or the last
+   * {@link #reset()}: a latch for tests that wait for a background request.
+   *
+   * @return whether they arrived within the timeout
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitTokenRequests(int count, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout must not be null");
+    return recorder.awaitTokenRequests(count, timeout);
+  }
+
   /** The most recent token request, if any. */
   public Optional<RecordedRequest> lastTokenRequest() {
     return recorder.lastTokenRequest();
@@ -284,14 +297,13 @@ public final class PoaSandbox implements AutoCloseable {
   }
 
   /**
-   * Stops the server at once: open connections are closed and requests held by a latency fault
-   * are dropped. Idempotent.
+   * Stops the server at once: open connections are closed and requests held by a latency fault,
+   * a delay, a hold or a stall are dropped. Idempotent.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      server.stop(0);
-      executor.shutdownNow();
+      server.close();
     }
   }
 
@@ -301,16 +313,6 @@ public final class PoaSandbox implements AutoCloseable {
     return "PoaSandbox{baseUrl=" + baseUrl + ", clientIds=" + clientIds
         + ", tokenLifetime=" + tokenLifetime + ", scope=" + scope + ", faults=" + faults
         + (closed.get() ? ", closed" : "") + '}';
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      // Daemon: a sandbox a test forgot to close must not keep the JVM alive.
-      Thread thread = new Thread(task, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /**
@@ -455,20 +457,30 @@ public final class PoaSandbox implements AutoCloseable {
   }
 
   /**
-   * Scripted failures of the sandbox's coming token requests, for testing a client's resilience.
+   * Scripted failures of the sandbox's coming token requests and of its POA API stand-in, for
+   * testing a client's resilience: OkHttp's MockWebServer's reply queue, socket policies and
+   * throttled bodies, on the sandbox's own endpoint.
    *
    * <p>One-shot faults ({@link #failNext}, {@link #tooManyRequests}, {@link #dropNextConnection},
-   * {@link #malformedNextBody}) queue up in the order they are added; each token request takes
-   * the next one instead of its normal answer, whatever its credentials, and once the queue is
-   * empty requests are answered normally again. {@link #latency} is different: it delays every
-   * token request's answer until changed. Other paths and methods are never faulted.
+   * {@link #resetNextConnection}, {@link #malformedNextBody}, {@link #resetNextMidBody},
+   * {@link #stallNextBody}, {@link #dripNextBody} and any {@link #enqueue(Reply) scripted reply})
+   * queue up in the order they are added; each token request takes the next one instead of its
+   * normal answer, whatever its credentials. Once the queue is empty, requests get the
+   * {@link #otherwise(Reply) standing reply}: the normal answer unless one was set. Two settings
+   * hold until changed: {@link #latency} delays every token request's answer, and
+   * {@link #refuseConnections()} takes the endpoint off the network. Only token requests
+   * ({@code POST} {@value PoaSandbox#TOKEN_PATH}) are faulted, except that
+   * {@link #rejectTokens(int)} scripts the API stand-in's 401s.
    *
    * <pre>{@code
    * sandbox.faults()
    *     .failNext(1, 503)              // 1st request: 503
    *     .tooManyRequests(1, 2)         // 2nd: 429, Retry-After: 2
-   *     .dropNextConnection();         // 3rd: connection closed, no answer
-   *                                    // 4th: the token
+   *     .dropNextConnection()          // 3rd: connection closed, no answer
+   *     .resetNextMidBody()            // 4th: half a token response, then a TCP reset
+   *     .enqueue(Reply.of(502, "text/html", "<html>Bad Gateway</html>"));  // 5th: that
+   *                                    // 6th: the token
+   * sandbox.faults().otherwise(Reply.json(503, "{}"));   // from now on: 503
    * }</pre>
    *
    * <p>Thread-safe: a fault is taken by exactly one request, even under concurrency.
@@ -479,8 +491,12 @@ public final class PoaSandbox implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> script = new ConcurrentLinkedQueue<>();
     /** Read by every token request; volatile so a change applies to the very next request. */
     private volatile Duration latency = Duration.ZERO;
+    /** The answer once the script is empty; null for the normal answer. Volatile as latency. */
+    private volatile Reply standing;
     /** API stand-in calls still to be rejected whatever their token. */
     private final AtomicInteger tokenRejections = new AtomicInteger();
+    /** Set once by the sandbox's constructor, before the first request. */
+    volatile LoopbackHttpServer server;
 
     private Faults() {}
 
@@ -530,8 +546,9 @@ public final class PoaSandbox implements AutoCloseable {
     }
 
     /**
-     * The next token request is read in full, then its connection is closed without any
-     * response: the client sees an I/O error (connection reset or end of stream).
+     * The next token request is read in full, then its connection is closed (FIN) without a
+     * byte of response: the client sees an I/O error (end of stream). Same as
+     * {@code enqueue(Reply.closeWithoutResponse())}.
      */
     public Faults dropNextConnection() {
       return dropNextConnections(1);
@@ -558,8 +575,74 @@ public final class PoaSandbox implements AutoCloseable {
     }
 
     /**
-     * The POA API stand-in answers the next {@code times} requests 401 {@code invalid_token}
-     * even when their token is valid: as POA does for a token it revoked before its expiry.
+     * The next token request is read in full, then its connection is reset (TCP RST) without a
+     * byte of response: the client sees "connection reset". Same as
+     * {@code enqueue(Reply.resetWithoutResponse())}.
+     */
+    public Faults resetNextConnection() {
+      return enqueue(Reply.resetWithoutResponse());
+    }
+
+    /**
+     * The next token request gets the head of its normal answer and half of its body, then a TCP
+     * reset. Same as {@code enqueue(Reply.token().resetMidBody())}.
+     */
+    public Faults resetNextMidBody() {
+      return enqueue(Reply.token().resetMidBody());
+    }
+
+    /**
+     * The next token request gets the head of its normal answer and half of its body, then
+     * nothing more until the client hangs up: a body that never ends, which only a client's
+     * read or call timeout ends (note: {@code java.net.http}'s request timeout stops at the
+     * response headers, so it does not). Same as {@code enqueue(Reply.token().stallMidBody())}.
+     */
+    public Faults stallNextBody() {
+      return enqueue(Reply.token().stallMidBody());
+    }
+
+    /**
+     * The next token request gets its normal answer with the body dripped one byte every
+     * {@code perByte}. Same as {@code enqueue(Reply.token().throttled(1, perByte))}.
+     *
+     * @throws IllegalArgumentException unless {@code perByte} is positive
+     */
+    public Faults dripNextBody(Duration perByte) {
+      return enqueue(Reply.token().throttled(1, perByte));
+    }
+
+    /** The next token request is answered as the reply says. */
+    public Faults enqueue(Reply reply) {
+      return enqueue(1, reply);
+    }
+
+    /**
+     * The next {@code times} token requests are answered as the reply says.
+     *
+     * @throws IllegalArgumentException unless {@code times} &ge; 1
+     */
+    public Faults enqueue(int times, Reply reply) {
+      Objects.requireNonNull(reply, "reply must not be null");
+      requirePositive(times, "enqueue times");
+      return add(times, new Fault.Scripted(reply));
+    }
+
+    /**
+     * Every token request that finds no one-shot fault queued is answered as this reply says,
+     * until changed or {@link #reset()}; {@code otherwise(Reply.token())} restores the normal
+     * answer. For outages that last: {@code otherwise(Reply.json(503, "{}"))}.
+     */
+    public Faults otherwise(Reply reply) {
+      Objects.requireNonNull(reply, "reply must not be null (Reply.token() is the normal answer)");
+      this.standing = reply == Reply.token() ? null : reply;
+      return this;
+    }
+
+    /**
+     * The next {@code times} calls of the POA API stand-in ({@link PoaSandbox#apiEndpoint()}) that
+     * present a bearer token are answered 401 {@code invalid_token} even if the token is valid,
+     * as an API does whose key rotated or that revoked the token: the client should fetch a new
+     * token and try again.
      *
      * @throws IllegalArgumentException unless {@code times} &ge; 1
      */
@@ -569,9 +652,26 @@ public final class PoaSandbox implements AutoCloseable {
       return this;
     }
 
-    /** Takes one scripted API rejection, if any is left. */
-    boolean takeTokenRejection() {
-      return tokenRejections.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    /**
+     * Takes the endpoint off the network until {@link #acceptConnections()} or
+     * {@link #reset()}, as a server that went down: the listening socket is closed, so connects
+     * are refused, and open connections are closed, so a client's pooled connection fails at
+     * its next use. The port stays the sandbox's: listening again takes it back.
+     */
+    public Faults refuseConnections() {
+      server.refuseConnections();
+      return this;
+    }
+
+    /**
+     * Listens again on the sandbox's port after {@link #refuseConnections()}; does nothing if it
+     * is listening.
+     *
+     * @throws java.io.UncheckedIOException if the port was taken meanwhile
+     */
+    public Faults acceptConnections() {
+      server.acceptConnections();
+      return this;
     }
 
     /** How many one-shot faults are still waiting for a token request. */
@@ -579,22 +679,42 @@ public final class PoaSandbox implements AutoCloseable {
       return script.size();
     }
 
-    /** Removes every pending fault and the latency. */
+    /**
+     * Removes every pending fault, the standing reply, the latency and pending token rejections,
+     * and listens again if connections were refused.
+     */
     public Faults reset() {
       script.clear();
       latency = Duration.ZERO;
+      standing = null;
       tokenRejections.set(0);
+      LoopbackHttpServer listening = server;
+      if (listening != null) {
+        listening.acceptConnections();
+      }
       return this;
     }
 
+    /** Settings and pending faults; replies show no body. */
     @Override
     public String toString() {
-      return "Faults{pending=" + script + ", latency=" + latency + '}';
+      return "Faults{pending=" + script + ", otherwise=" + (standing == null ? "normal" : standing)
+          + ", latency=" + latency + ", tokenRejections=" + tokenRejections.get() + '}';
     }
 
     /** The fault for the token request being served, or null to answer it normally. */
     Fault nextScripted() {
-      return script.poll();
+      Fault next = script.poll();
+      if (next != null) {
+        return next;
+      }
+      Reply reply = standing;
+      return reply == null ? null : new Fault.Scripted(reply);
+    }
+
+    /** Whether the API call being served is one {@link #rejectTokens(int)} scripted to reject. */
+    boolean takeTokenRejection() {
+      return tokenRejections.getAndUpdate(left -> Math.max(0, left - 1)) > 0;
     }
 
     Duration latency() {

@@ -8,14 +8,18 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * One request as the {@link PoaSandbox} saw it, with the client secret masked.
  *
  * <p>The form fields are those of an {@code application/x-www-form-urlencoded} body (empty for
- * any other body); every {@code client_secret} value reads {@value #MASK}. Headers, the raw body
- * and the query string are not kept, so neither a secret sent by HTTP Basic nor one sent by
- * mistake in a URL can be read back from a recording.
+ * any other body); every {@code client_secret} value reads {@value #MASK}. Headers are kept with
+ * the credentials of {@code Authorization}, {@code Proxy-Authorization} and {@code Cookie}
+ * masked (an {@code Authorization} keeps its scheme: {@code Bearer ****}); the raw body and the
+ * query string are not kept, so neither a secret sent by HTTP Basic nor one sent by mistake in a
+ * URL can be read back from a recording.
  *
  * <pre>{@code
  * RecordedRequest last = sandbox.lastTokenRequest().orElseThrow();
@@ -41,6 +45,7 @@ public final class RecordedRequest {
   private final int responseStatus;
   /** Whether it was served as a token request: a POST to a path the sandbox serves tokens on. */
   private final boolean tokenRequest;
+  private final Map<String, List<String>> headers;
 
   /**
    * @param formFields the parsed form, unmasked: this constructor masks it
@@ -48,10 +53,12 @@ public final class RecordedRequest {
    * @param responseStatus the status answered, or 0 when the connection was dropped instead
    * @param tokenRequest whether the sandbox served it as a token request (a POST to
    *     {@link PoaSandbox#TOKEN_PATH}, or to {@link PoaSandbox#SAMPLE_PATH} when accepted)
+   * @param headers the request headers, unmasked, names case-insensitive: this constructor masks
+   *     the credentials in them
    */
   RecordedRequest(Instant receivedAt, String method, String path, String contentType,
       Map<String, List<String>> formFields, String clientId, int responseStatus,
-      boolean tokenRequest) {
+      boolean tokenRequest, Map<String, List<String>> headers) {
     this.receivedAt = Objects.requireNonNull(receivedAt, "receivedAt");
     this.method = Objects.requireNonNull(method, "method");
     this.path = Objects.requireNonNull(path, "path");
@@ -60,6 +67,7 @@ public final class RecordedRequest {
     this.clientId = clientId;
     this.responseStatus = responseStatus;
     this.tokenRequest = tokenRequest;
+    this.headers = maskedHeaders(headers);
   }
 
   /** When the sandbox received the request, by the sandbox's clock. */
@@ -93,6 +101,20 @@ public final class RecordedRequest {
   /** The first value of a form field; {@code client_secret} reads {@value #MASK}. */
   public Optional<String> formField(String name) {
     List<String> values = formFields.get(name);
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  /**
+   * The request headers as sent, each with all its values, names case-insensitive; credentials
+   * masked (see the class description).
+   */
+  public Map<String, List<String>> headers() {
+    return headers;
+  }
+
+  /** The first value of a header (name case-insensitive), credentials masked. */
+  public Optional<String> header(String name) {
+    List<String> values = headers.get(name);
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
@@ -130,12 +152,14 @@ public final class RecordedRequest {
         && path.equals(that.path)
         && Objects.equals(contentType, that.contentType)
         && formFields.equals(that.formFields)
-        && Objects.equals(clientId, that.clientId);
+        && Objects.equals(clientId, that.clientId)
+        && headers.equals(that.headers);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(receivedAt, method, path, contentType, formFields, clientId, responseStatus);
+    return Objects.hash(receivedAt, method, path, contentType, formFields, clientId, responseStatus,
+        headers);
   }
 
   @Override
@@ -146,6 +170,24 @@ public final class RecordedRequest {
         + ", clientId=" + clientId
         + ", responseStatus=" + (responseStatus == 0 ? "none (connection dropped)" : responseStatus)
         + ", receivedAt=" + receivedAt + '}';
+  }
+
+  private static Map<String, List<String>> maskedHeaders(Map<String, List<String>> headers) {
+    Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.forEach((name, values) -> {
+      boolean secret = name.equalsIgnoreCase("Authorization")
+          || name.equalsIgnoreCase("Proxy-Authorization") || name.equalsIgnoreCase("Cookie");
+      copy.put(name, values.stream().map(value -> secret ? maskCredentials(value) : value)
+          .collect(Collectors.toUnmodifiableList()));
+    });
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /** {@code Bearer abc} reads {@code Bearer ****}; a value without a scheme reads {@value #MASK}. */
+  private static String maskCredentials(String value) {
+    int space = value.indexOf(' ');
+    return space > 0 && value.substring(0, space).chars().allMatch(Character::isLetter)
+        ? value.substring(0, space + 1) + MASK : MASK;
   }
 
   private static Map<String, List<String>> masked(Map<String, List<String>> fields) {

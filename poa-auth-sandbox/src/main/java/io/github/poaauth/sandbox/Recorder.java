@@ -1,10 +1,12 @@
 package io.github.poaauth.sandbox;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the sandbox saw: every request (the most recent {@value #MAX_KEPT}), and counts and last
@@ -38,6 +40,7 @@ final class Recorder {
           tokenRequestsByClient.merge(id, 1, Integer::sum);
           lastTokenRequestByClient.put(id, request);
         });
+        lock.notifyAll();
       }
     }
   }
@@ -51,6 +54,21 @@ final class Recorder {
   int tokenRequestCount() {
     synchronized (lock) {
       return tokenRequests;
+    }
+  }
+
+  /** Waits until at least {@code count} token requests were recorded, at most {@code timeout}. */
+  boolean awaitTokenRequests(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (tokenRequests < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+      return true;
     }
   }
 

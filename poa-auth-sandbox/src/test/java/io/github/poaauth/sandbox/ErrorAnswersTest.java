@@ -309,7 +309,7 @@ class ErrorAnswersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/", "/v2/auth/cybrillarta/token/", "/v2/auth/cybrillarta",
+  @ValueSource(strings = {"/", PoaSandbox.TOKEN_PATH + "/", "/v2/auth/cybrillarta",
       "/poa/auth/token", "/realms/cybrillarta/protocol/openid-connect/token"})
   void anyOtherPath_is404(String path) throws Exception {
     HttpResponse<String> response = Wire.send(Wire.request(POA.sandbox(), path)

@@ -22,7 +22,7 @@ class SandboxLifecycleTest {
       assertThat(sandbox.tokenLifetime()).isEqualTo(Duration.ofSeconds(1800));
       assertThat(sandbox.baseUrl()).matches("http://127\\.0\\.0\\.1:\\d+");
       assertThat(sandbox.tokenEndpoint())
-          .hasToString(sandbox.baseUrl() + "/v2/auth/cybrillarta/token");
+          .hasToString(sandbox.baseUrl() + PoaSandbox.TOKEN_PATH);
     }
   }
 

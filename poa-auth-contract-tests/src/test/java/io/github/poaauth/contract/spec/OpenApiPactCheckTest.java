@@ -3,6 +3,7 @@ package io.github.poaauth.contract.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.atlassian.oai.validator.report.ValidationReport.Level;
+import io.github.poaauth.sandbox.PoaSandbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,12 +41,12 @@ class OpenApiPactCheckTest {
     String pact = """
         {"consumer":{"name":"c"},"provider":{"name":"p"},"interactions":[{
           "description":"v3 token request","providerState":"partner client is registered",
-          "request":{"method":"post","path":"/v2/auth/cybrillarta/token",
+          "request":{"method":"post","path":"%s",
             "headers":{"Content-Type":"application/x-www-form-urlencoded","Accept":"application/json"},
             "body":"%s"},
           "response":{"status":200,"headers":{"Content-Type":"application/json"},"body":%s}}],
          "metadata":{"pactSpecification":{"version":"3.0.0"}}}
-        """.formatted(FORM, TOKEN);
+        """.formatted(PoaSandbox.TOKEN_PATH, FORM, TOKEN);
 
     Path file = write(pact);
 
@@ -141,13 +142,13 @@ class OpenApiPactCheckTest {
         {"consumer":{"name":"c"},"provider":{"name":"p"},"interactions":[{
           "type":"Synchronous/HTTP","description":"hand-written token request",
           "providerStates":[{"name":"partner client is registered"}],
-          "request":{"method":"POST","path":"/v2/auth/cybrillarta/token",
+          "request":{"method":"POST","path":"%s",
             "headers":{"Content-Type":["application/x-www-form-urlencoded"],"Accept":["application/json"]},
             "body":{"content":"%s","contentType":"application/x-www-form-urlencoded","encoded":false}},
           "response":{"status":%d,"headers":{"Content-Type":["application/json"]},
             "body":{"content":%s,"contentType":"application/json","encoded":false}}}],
          "metadata":{"pactSpecification":{"version":"4.0"}}}
-        """.formatted(form, status, responseJson));
+        """.formatted(PoaSandbox.TOKEN_PATH, form, status, responseJson));
   }
 
   private Path write(String pact) throws IOException {

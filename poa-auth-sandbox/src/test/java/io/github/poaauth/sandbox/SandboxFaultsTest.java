@@ -24,8 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every fault mode, seen from real HTTP clients on loopback. */
-class FaultInjectionTest {
+/**
+ * Keycloak-shaped fault answers (5xx, 429, a dropped connection, a malformed body), latency and
+ * the order of the fault script, seen from real HTTP clients on loopback.
+ */
+class SandboxFaultsTest {
 
   @RegisterExtension
   static final PoaSandboxExtension POA = new PoaSandboxExtension();

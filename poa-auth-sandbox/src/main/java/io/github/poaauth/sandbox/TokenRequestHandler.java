@@ -1,11 +1,6 @@
 package io.github.poaauth.sandbox;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,7 +18,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Answers every request the sandbox receives, the way POA's Keycloak-based token endpoint does.
+ * Answers every request the sandbox receives: token requests the way POA's Keycloak-based token
+ * endpoint does, requests under {@value PoaSandbox#API_PATH} as the POA API stand-in, any other
+ * path with Keycloak's 404.
  *
  * <p>Order of checks on {@code POST} {@value PoaSandbox#TOKEN_PATH}, as measured on Keycloak
  * 26.7.3 (the table {@code keycloak-answers.json} of this module's tests, checked against
@@ -57,11 +54,18 @@ import java.util.stream.Collectors;
  * 500, and the faults' 5xx and 429, do not.
  *
  * <p>The request is recorded before the latency fault's pause and before the answer is written,
- * so a test that has received its answer (or lost its connection) can already read it back.
+ * so a test that has received its answer (or lost its connection) can already read it back. A
+ * scripted {@link Reply} decides how the answer is delivered (delayed, held, throttled, cut off
+ * by a reset, stalled, or no answer at all).
+ *
+ * <p>The API stand-in accepts {@code Authorization: Bearer <token>} only for an access token this
+ * sandbox issued that has not expired ({@link TokenIssuer#isValid}): 200 with a small JSON body;
+ * else 401 with {@code WWW-Authenticate: Bearer error="invalid_token"} (RFC 6750), as it does for
+ * the calls that {@link PoaSandbox.Faults#rejectTokens(int)} scripts to be rejected.
  *
  * <p>Thread-safe: it holds only thread-safe collaborators; each exchange runs on its own thread.
  */
-final class TokenEndpoint implements HttpHandler {
+final class TokenRequestHandler implements LoopbackHttpServer.Handler {
 
   private static final String GRANT_TYPE = "grant_type";
   private static final String CLIENT_CREDENTIALS = "client_credentials";
@@ -113,7 +117,7 @@ final class TokenEndpoint implements HttpHandler {
   private final Runnable samplePathUsed;
 
   /** @param samplePathUsed see {@link #samplePathUsed}; null to answer 404 on the sample path */
-  TokenEndpoint(RegisteredClients clients, TokenIssuer issuer, PoaSandbox.Faults faults,
+  TokenRequestHandler(RegisteredClients clients, TokenIssuer issuer, PoaSandbox.Faults faults,
       Recorder recorder, Clock clock, String scope, Duration tokenLifetime,
       Runnable samplePathUsed) {
     this.clients = clients;
@@ -130,31 +134,13 @@ final class TokenEndpoint implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) {
-    try {
-      serve(exchange);
-    } catch (IOException e) {
-      // The client went away before the answer was written: there is nobody left to tell.
-    } catch (InterruptedException e) {
-      // The sandbox is closing while a latency fault holds this request: drop it.
-      Thread.currentThread().interrupt();
-    } finally {
-      // Without sendResponseHeaders this closes the socket: that is how a dropped connection
-      // is made (see Fault.DropConnection).
-      exchange.close();
-    }
-  }
-
-  private void serve(HttpExchange exchange) throws IOException, InterruptedException {
+  public void handle(LoopbackHttpServer.Request request, LoopbackHttpServer.Exchange exchange)
+      throws IOException, InterruptedException {
     Instant receivedAt = clock.instant();
-    String method = exchange.getRequestMethod();
-    String path = exchange.getRequestURI().getRawPath();
-    Headers headers = exchange.getRequestHeaders();
-    String contentType = headers.getFirst("Content-Type");
-    byte[] body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = in.readAllBytes();
-    }
+    String method = request.method();
+    String path = request.rawPath();
+    String contentType = request.header("Content-Type");
+    byte[] body = request.body();
 
     boolean isForm = Form.isForm(contentType);
     Map<String, List<String>> form = Map.of();
@@ -166,28 +152,44 @@ final class TokenEndpoint implements HttpHandler {
         malformedForm = true;
       }
     }
-    Credentials credentials = Credentials.of(form, headers.getFirst("Authorization"));
+    Credentials credentials = Credentials.of(form, request.header("Authorization"));
 
     boolean tokenRequest = false;
+    Reply delivery = null;
     Answer answer;
     boolean samplePath = samplePathUsed != null && PoaSandbox.SAMPLE_PATH.equals(path);
-    if (!PoaSandbox.TOKEN_PATH.equals(path) && !samplePath) {
+    if (isApiPath(path)) {
+      answer = apiAnswer(request.header("Authorization"));
+    } else if (!PoaSandbox.TOKEN_PATH.equals(path) && !samplePath) {
       answer = Answer.plainError(404, "Unable to find matching target resource method", null);
     } else if ("OPTIONS".equals(method)) {
-      answer = Answer.empty(200,
-          headers.getFirst("Origin") == null ? Map.of() : preflight(headers.getFirst("Origin")));
+      String origin = request.header("Origin");
+      answer = Answer.empty(200, origin == null ? Map.of() : preflight(origin));
     } else if (!"POST".equals(method)) {
       answer = Answer.plainError(405, "HTTP 405 Method Not Allowed", null);
     } else {
       tokenRequest = true;
       Fault fault = faults.nextScripted();
-      answer = fault != null
-          ? faultAnswer(fault, credentials.clientId)
-          : grant(isForm, malformedForm, form, credentials, foreignOrigin(headers));
+      if (fault instanceof Fault.Scripted scripted) {
+        delivery = scripted.reply();
+        answer = delivery.isSandboxAnswer()
+            ? grant(isForm, malformedForm, form, credentials, foreignOrigin(request))
+            : Answer.of(delivery);
+        if (!delivery.headers().isEmpty() && delivery.isSandboxAnswer()) {
+          answer = answer.withHeaders(delivery.headers());
+        }
+      } else {
+        answer = fault != null
+            ? faultAnswer(fault, credentials.clientId)
+            : grant(isForm, malformedForm, form, credentials, foreignOrigin(request));
+      }
     }
 
+    boolean noResponse = answer.dropsConnection() || (delivery != null
+        && (delivery.delivery() == Reply.Delivery.CLOSE_WITHOUT_RESPONSE
+            || delivery.delivery() == Reply.Delivery.RESET_WITHOUT_RESPONSE));
     recorder.record(new RecordedRequest(receivedAt, method, path, contentType, form,
-        credentials.clientId, answer.status, tokenRequest));
+        credentials.clientId, noResponse ? 0 : answer.status, tokenRequest, request.headers()));
     if (samplePath) {
       samplePathUsed.run();
     }
@@ -199,9 +201,87 @@ final class TokenEndpoint implements HttpHandler {
       }
     }
     if (answer.dropsConnection()) {
+      exchange.closeConnection();
       return;
     }
-    send(exchange, answer, "HEAD".equals(method));
+    deliver(exchange, answer, delivery);
+  }
+
+  private static boolean isApiPath(String path) {
+    return path.equals(PoaSandbox.API_PATH) || path.startsWith(PoaSandbox.API_PATH + '/');
+  }
+
+  /** The POA API stand-in's answer: 200 for a valid token of this sandbox, else 401. */
+  private Answer apiAnswer(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Answer.plainError(401, "invalid_request", "Bearer token required")
+          .withHeader("WWW-Authenticate", "Bearer realm=\"" + PoaSandbox.REALM + '"');
+    }
+    boolean scriptedRejection = faults.takeTokenRejection();
+    if (scriptedRejection || !issuer.isValid(authorization.substring(7).trim())) {
+      return Answer.plainError(401, "invalid_token", "Token verification failed")
+          .withHeader("WWW-Authenticate", "Bearer realm=\"" + PoaSandbox.REALM
+              + "\", error=\"invalid_token\"");
+    }
+    return Answer.plain(200, "{\"accepted\":true}");
+  }
+
+  /**
+   * Writes the answer as the scripted reply says: after its delay and hold, whole, dripped, cut
+   * off by a reset, stalled, or not at all.
+   */
+  private static void deliver(LoopbackHttpServer.Exchange exchange, Answer answer, Reply how)
+      throws IOException, InterruptedException {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (answer.body != null && !answer.headers.containsKey("Content-Type")) {
+      headers.put("Content-Type", "application/json");
+    }
+    if (answer.noStore) {
+      headers.put("Cache-Control", "no-store");
+      headers.put("Pragma", "no-cache");
+    }
+    headers.putAll(answer.headers);
+    byte[] body = answer.body == null || exchange.isHead()
+        ? new byte[0] : answer.body.getBytes(StandardCharsets.UTF_8);
+    if (how == null) {
+      exchange.send(answer.status, headers, body);
+      return;
+    }
+    if (!how.delay().isZero()) {
+      TimeUnit.NANOSECONDS.sleep(how.delay().toNanos());
+    }
+    if (how.hold() != null) {
+      how.hold().await();
+    }
+    switch (how.delivery()) {
+      case CLOSE_WITHOUT_RESPONSE -> {
+        exchange.closeConnection();
+        return;
+      }
+      case RESET_WITHOUT_RESPONSE -> {
+        exchange.resetConnection();
+        return;
+      }
+      default -> { }
+    }
+    boolean cutOff = how.delivery() == Reply.Delivery.RESET_MID_BODY
+        || how.delivery() == Reply.Delivery.STALL_MID_BODY;
+    int end = cutOff ? body.length / 2 : body.length;
+    int step = how.bytesPerPeriod() > 0 ? how.bytesPerPeriod() : Math.max(1, end);
+    exchange.sendHead(answer.status, headers, body.length);
+    exchange.sendBodyPart(body, 0, 0);
+    for (int from = 0; from < end; from += step) {
+      int length = Math.min(step, end - from);
+      exchange.sendBodyPart(body, from, length);
+      if (how.bytesPerPeriod() > 0 && from + length < end) {
+        TimeUnit.NANOSECONDS.sleep(how.period().toNanos());
+      }
+    }
+    if (how.delivery() == Reply.Delivery.RESET_MID_BODY) {
+      exchange.resetConnection();
+    } else if (how.delivery() == Reply.Delivery.STALL_MID_BODY) {
+      exchange.stallUntilClientHangsUp();
+    }
   }
 
   private Answer grant(boolean isForm, boolean malformedForm, Map<String, List<String>> form,
@@ -253,13 +333,13 @@ final class TokenEndpoint implements HttpHandler {
   }
 
   private Answer faultAnswer(Fault fault, String clientId) {
-    if (fault instanceof Fault.ServerError) {
-      return Answer.plainError(((Fault.ServerError) fault).status(), "unknown_error",
+    if (fault instanceof Fault.ServerError error) {
+      return Answer.plainError(error.status(), "unknown_error",
           "For more on this error consult the server log.");
     }
-    if (fault instanceof Fault.TooManyRequests) {
+    if (fault instanceof Fault.TooManyRequests limited) {
       return Answer.plainError(429, "HTTP 429 Too Many Requests", null).withHeader("Retry-After",
-          Long.toString(((Fault.TooManyRequests) fault).retryAfterSeconds()));
+          Long.toString(limited.retryAfterSeconds()));
     }
     if (fault instanceof Fault.MalformedBody) {
       String whole = tokenResponse(clientId == null ? "unknown" : clientId, scope, false);
@@ -290,9 +370,9 @@ final class TokenEndpoint implements HttpHandler {
    * none) or its own; the sandbox's own origin is {@code http://} and the {@code Host} it was
    * addressed by.
    */
-  private static boolean foreignOrigin(Headers headers) {
-    String origin = headers.getFirst("Origin");
-    return origin != null && !origin.equals("http://" + headers.getFirst("Host"));
+  private static boolean foreignOrigin(LoopbackHttpServer.Request request) {
+    String origin = request.header("Origin");
+    return origin != null && !origin.equals("http://" + request.header("Host"));
   }
 
   private static Map<String, String> preflight(String origin) {
@@ -318,27 +398,6 @@ final class TokenEndpoint implements HttpHandler {
     StringBuilder out = new StringBuilder(text.length());
     text.codePoints().filter(c -> !Character.isISOControl(c)).forEach(out::appendCodePoint);
     return out.toString();
-  }
-
-  private static void send(HttpExchange exchange, Answer answer, boolean head) throws IOException {
-    Headers headers = exchange.getResponseHeaders();
-    if (answer.body != null) {
-      headers.set("Content-Type", "application/json");
-    }
-    if (answer.noStore) {
-      headers.set("Cache-Control", "no-store");
-      headers.set("Pragma", "no-cache");
-    }
-    answer.headers.forEach(headers::set);
-    if (head || answer.body == null) {
-      exchange.sendResponseHeaders(answer.status, -1);
-      return;
-    }
-    byte[] bytes = answer.body.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(answer.status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
   }
 
   private static String first(Map<String, List<String>> form, String name) {
@@ -385,6 +444,17 @@ final class TokenEndpoint implements HttpHandler {
       return new Answer(status, errorBody(error, description), false, Map.of());
     }
 
+    /** A scripted reply's own status, headers and body; never no-store unless it says so. */
+    static Answer of(Reply reply) {
+      String body = reply.body().length == 0 ? null : new String(reply.body(), StandardCharsets.UTF_8);
+      return new Answer(reply.status(), body, false, reply.headers());
+    }
+
+    /** A JSON answer outside the token endpoint (the API stand-in). */
+    static Answer plain(int status, String body) {
+      return new Answer(status, body, false, Map.of());
+    }
+
     static Answer empty(int status, Map<String, String> headers) {
       return new Answer(status, null, false, Map.copyOf(headers));
     }
@@ -401,6 +471,12 @@ final class TokenEndpoint implements HttpHandler {
     Answer withHeader(String name, String value) {
       Map<String, String> more = new LinkedHashMap<>(headers);
       more.put(name, value);
+      return new Answer(status, body, noStore, Map.copyOf(more));
+    }
+
+    Answer withHeaders(Map<String, String> extra) {
+      Map<String, String> more = new LinkedHashMap<>(headers);
+      more.putAll(extra);
       return new Answer(status, body, noStore, Map.copyOf(more));
     }
 

@@ -1,13 +1,10 @@
-package io.github.poaauth.sandbox;
+package io.github.poaauth.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.github.poaauth.client.AccessToken;
-import io.github.poaauth.client.CredentialsRejectedException;
-import io.github.poaauth.client.InvalidTokenResponseException;
-import io.github.poaauth.client.PoaTokenProvider;
-import io.github.poaauth.client.TokenEndpointUnavailableException;
+import io.github.poaauth.sandbox.PoaSandbox;
+import io.github.poaauth.sandbox.PoaSandboxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real {@link PoaTokenProvider} against the sandbox: every rejection and fault mode, as a
- * partner's resilience test would drive it.
+ * partner's resilience test would drive it. (Here rather than in poa-auth-sandbox: the sandbox
+ * must not depend on the client, not even for its tests.)
  */
 class ProviderAgainstSandboxTest {
 
@@ -228,9 +226,9 @@ class ProviderAgainstSandboxTest {
 
     AccessToken token = tokens.token();
 
-    String log = Files.readString(Path.of("target/poa-auth-sandbox-test.log"),
+    String log = Files.readString(Path.of("target/poa-auth-client-test.log"),
         StandardCharsets.UTF_8);
-    assertThat(log).contains("/v2/auth/cybrillarta/token")
+    assertThat(log).contains(PoaSandbox.TOKEN_PATH)
         .doesNotContain(SECRET, token.value());
   }
 

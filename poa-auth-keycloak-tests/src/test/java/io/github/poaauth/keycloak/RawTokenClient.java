@@ -10,8 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Hand-made requests to POA's token path, for what the client never sends (java.net.http). */
-final class RawTokenEndpoint {
+/**
+ * A raw HTTP client of the token endpoint (java.net.http): hand-made requests to POA's token
+ * path, for what the client never sends.
+ */
+final class RawTokenClient {
 
   static final String FORM = "application/x-www-form-urlencoded";
   static final String REGISTERED = "client_id=" + CybrillartaRealm.PARTNER_CLIENT_ID
@@ -25,7 +28,7 @@ final class RawTokenEndpoint {
       .followRedirects(HttpClient.Redirect.NEVER)
       .build();
 
-  RawTokenEndpoint(URI endpoint) {
+  RawTokenClient(URI endpoint) {
     this.endpoint = endpoint;
   }
 

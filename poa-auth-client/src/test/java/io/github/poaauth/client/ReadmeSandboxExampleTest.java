@@ -1,9 +1,9 @@
-package io.github.poaauth.sandbox;
+package io.github.poaauth.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.poaauth.client.AccessToken;
-import io.github.poaauth.client.PoaTokenProvider;
+import io.github.poaauth.sandbox.PoaSandbox;
+import io.github.poaauth.sandbox.PoaSandboxExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ class ReadmeSandboxExampleTest {
   void readmeExample_isTheSameCodeAsTheNestedClass() throws IOException {
     String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
     String source = Files.readString(Path.of(
-        "src/test/java/io/github/poaauth/sandbox/ReadmeSandboxExampleTest.java"),
+        "src/test/java/io/github/poaauth/client/ReadmeSandboxExampleTest.java"),
         StandardCharsets.UTF_8);
 
     String fromReadme = between(readme, "<!-- " + MARKER + "start -->", "<!-- " + MARKER + "end -->");

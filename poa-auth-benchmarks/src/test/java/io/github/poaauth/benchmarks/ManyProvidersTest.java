@@ -1,0 +1,24 @@
+package io.github.poaauth.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Many providers share a fixed number of threads, and all of their refreshes still happen. */
+class ManyProvidersTest {
+
+  @Test
+  void hundredProviders_refreshingAtOnce_useAFixedNumberOfThreads() throws Exception {
+    ManyProviders.Row one = ManyProviders.measure(1);
+    ManyProviders.Row hundred = ManyProviders.measure(100);
+
+    // Before: one refresh thread per provider (99 providers held 99 threads). Now the refresh
+    // pool has at most 4 threads and the HTTP pool grows only with concurrent exchanges (at most
+    // one per running refresh, plus the selector's hand-offs).
+    assertThat(hundred.threads()).isLessThanOrEqualTo(
+        3 * io.github.poaauth.client.internal.SharedThreads.REFRESH_THREADS);
+    assertThat(hundred.threads()).isLessThan(100);
+    assertThat(one.providers()).isEqualTo(1);
+    assertThat(ManyProviders.table(java.util.List.of(one, hundred))).contains("| 100 |");
+  }
+}
