@@ -35,6 +35,9 @@ import org.junit.jupiter.api.Timeout;
  *   <li>{@code readme-example}, {@code sandbox-example} (Java): compiled and run by
  *       poa-auth-client's {@code ReadmeExampleTest} and poa-auth-sandbox's
  *       {@code ReadmeSandboxExampleTest};
+ *   <li>{@code spring-boot-sample:*}: each found verbatim in poa-auth-spring-boot-sample's files
+ *       (compiled, and run by its {@code PartnerServiceApplicationTest}) by its
+ *       {@code ReadmeSpringBootSectionTest};
  *   <li>XML blocks: dependencies on modules of this build, at its version.
  * </ul>
  */
@@ -46,7 +49,8 @@ class ReadmeIT {
   private static final String EXAMPLE_BASE_URL = "http://127.0.0.1:" + EXAMPLE_PORT;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> MARKERS = Set.of("main-job:start", "ci-command", "try-sandbox",
-      "try-curl", "try-token", "cli-usage", "readme-example:start", "sandbox-example:start");
+      "try-curl", "try-token", "cli-usage", "readme-example:start", "sandbox-example:start",
+      "spring-boot-sample:application-yml", "spring-boot-sample:feign", "spring-boot-sample:test");
 
   /** A fenced block, its language and the marker comment right above it, if any. */
   record Block(String language, String marker, String text) {}

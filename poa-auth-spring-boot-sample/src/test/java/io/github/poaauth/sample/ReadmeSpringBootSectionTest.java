@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeSpringBootSectionTest {
   private static final Path MODULE = Path.of("").toAbsolutePath();
-  private static final Pattern BLOCK = Pattern.compile("```[a-z]*\\n(.*?)```", Pattern.DOTALL);
 
   @Test
   void everyMarkedBlock_isInTheSample() throws Exception {
@@ -27,7 +24,7 @@ class ReadmeSpringBootSectionTest {
 
     assertThat(blocksAfter(section, "pom")).allSatisfy(block -> assertThat(
         read("pom.xml")).contains(block.replace("0.1.0-SNAPSHOT", "${project.version}")));
-    assertThat(blocksAfter(section, "application.yml")).allSatisfy(block ->
+    assertThat(blocksAfter(section, "application-yml")).allSatisfy(block ->
         assertThat(read("src/main/resources/application.yml")).contains(block));
     assertThat(blocksAfter(section, "feign")).allSatisfy(block -> assertThat(
         read("src/main/java/io/github/poaauth/sample/PoaOrdersClient.java")).contains(block));
@@ -36,17 +33,32 @@ class ReadmeSpringBootSectionTest {
         .contains(block));
   }
 
-  /** The code blocks from the marker up to the next marker (or the end of the section). */
+  /**
+   * The code blocks with the comment {@code <!-- spring-boot-sample:<name> -->} right above them,
+   * as poa-auth-cli's ReadmeIT reads markers.
+   */
   private static List<String> blocksAfter(String section, String name) {
-    int start = section.indexOf("<!-- spring-boot-sample:" + name + " -->");
-    assertThat(start).as("marker %s", name).isNotNegative();
-    int end = section.indexOf("<!-- spring-boot-sample:", start + 1);
-    String part = section.substring(start, end < 0 ? section.length() : end);
     List<String> blocks = new ArrayList<>();
-    Matcher m = BLOCK.matcher(part);
-    while (m.find()) {
-      blocks.add(normalized(m.group(1)));
+    String marker = null;
+    List<String> lines = section.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.startsWith("<!-- ") && line.endsWith(" -->")) {
+        marker = line.substring(5, line.length() - 4);
+      } else if (line.startsWith("```")) {
+        StringBuilder text = new StringBuilder();
+        for (i++; i < lines.size() && !lines.get(i).startsWith("```"); i++) {
+          text.append(lines.get(i)).append('\n');
+        }
+        if (("spring-boot-sample:" + name).equals(marker)) {
+          blocks.add(normalized(text.toString()));
+        }
+        marker = null;
+      } else if (!line.isBlank()) {
+        marker = null;
+      }
     }
+    assertThat(blocks).as("blocks marked spring-boot-sample:%s", name).isNotEmpty();
     return blocks;
   }
 
