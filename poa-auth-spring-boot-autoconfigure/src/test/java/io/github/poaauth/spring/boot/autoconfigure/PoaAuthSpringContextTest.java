@@ -153,12 +153,12 @@ class PoaAuthSpringContextTest {
     RestClient client = restClientBuilder.clone().requestInterceptor((request, body, execution) -> {
       var response = execution.execute(request, body);
       if (response.getStatusCode().value() == 401) {
-        ClientUnauthorizedRecoveryTest.awaitQuietly(both401);
+        Concurrently.awaitQuietly(both401);
       }
       return response;
     }).build();
 
-    List<Integer> statuses = ClientUnauthorizedRecoveryTest.concurrently(() -> client.get()
+    List<Integer> statuses = Concurrently.twice(() -> client.get()
         .uri(POA.sandbox().apiEndpoint())
         .exchange((request, response) -> response.getStatusCode().value()));
 

@@ -1,4 +1,4 @@
-package io.github.poaauth.spring.boot.autoconfigure;
+package io.github.poaauth.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,10 +6,6 @@ import feign.Client;
 import feign.Feign;
 import feign.RequestLine;
 import feign.Response;
-import io.github.poaauth.client.BearerTokenInterceptor;
-import io.github.poaauth.client.PoaApiAuthorization;
-import io.github.poaauth.client.PoaTokenProvider;
-import io.github.poaauth.client.UnauthorizedRecoveringClient;
 import io.github.poaauth.sandbox.PoaSandbox;
 import io.github.poaauth.sandbox.PoaSandboxExtension;
 import java.net.URI;
@@ -28,12 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The client module's 401 recovery ({@link PoaApiAuthorization#send} for java.net.http and
- * {@link UnauthorizedRecoveringClient} for Feign) against the sandbox's POA API stand-in. Here,
- * not in poa-auth-client, only because on this branch the sandbox's own tests depend on the
- * client (a reactor cycle otherwise); no Spring is involved.
+ * 401 recovery ({@link PoaApiAuthorization#send} for java.net.http and
+ * {@link UnauthorizedRecoveringClient} for Feign) against the sandbox's POA API stand-in: one
+ * re-send with a fresh token, a second 401 to the caller, concurrent 401s with one token cost one
+ * token request.
  */
-class ClientUnauthorizedRecoveryTest {
+class UnauthorizedRecoveryTest {
 
   @RegisterExtension
   static final PoaSandboxExtension POA = new PoaSandboxExtension();
