@@ -214,7 +214,7 @@ final class ChaosLedger implements PoaTokenListener {
           .append("; API verdicts ").append(p.apiVerdicts)
           .append("; JWKS fetches ").append(p.keyFetches);
       if (p.faultAt != 0 && p.returnedAt != 0) {
-        out.append(String.format(Locale.ROOT, "; Keycloak away %.1f s", (p.returnedAt - p.faultAt)
+        out.append(String.format(Locale.ROOT, "; fault to return %.1f s", (p.returnedAt - p.faultAt)
             / 1000.0));
       }
       if (p.cachedUsableUntil != 0 && p.faultAt != 0) {
