@@ -213,6 +213,47 @@ class ProviderRegressionTest {
     assertThat(server.tokenRequestCount()).isEqualTo(2);
   }
 
+  @Test
+  void backgroundRefreshRejected_secretRotatedAtTheSource_refreshesAtOnce_notAtExpiry()
+      throws InterruptedException {
+    // Issue 17 (chaos run against Keycloak): the refresh-ahead path ignored a changed secret
+    // during the cool-down, so the new secret was first used when the cached token expired.
+    String[] secret = {"old-secret"};
+    CountDownLatch rejected = new CountDownLatch(1);
+    CountDownLatch refreshed = new CountDownLatch(1);
+    server.otherwise(server.token(1800));
+    PoaTokenProvider tokens = provider(builder().clientSecretSource(() -> secret[0])
+        .rejectionCooldown(Duration.ofMinutes(5))
+        .listener(event -> {
+          if (event instanceof PoaTokenEvent.RejectionCooldownStarted) {
+            rejected.countDown();
+          } else if (event instanceof PoaTokenEvent.RefreshSucceeded succeeded
+              && succeeded.background()) {
+            refreshed.countDown();
+          }
+        }));
+    AccessToken first = tokens.token();
+    server.otherwise(oauthError(401, "unauthorized_client"));
+    clock.advance(Duration.ofSeconds(1800 - 300 + 1)); // inside the refresh-ahead window
+
+    assertThat(tokens.token()).isSameAs(first);
+    assertThat(rejected.await(10, TimeUnit.SECONDS)).as("background refresh rejected").isTrue();
+    secret[0] = "new-secret";
+    server.otherwise(server.token(1800));
+    clock.advance(Duration.ofSeconds(2)); // past the 1 s background backoff, far from expiry
+
+    // Callers keep calling, as a service does; the rejected flight may still be finishing
+    // (events come before its slot is freed), so one call alone could find it running.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    do {
+      assertThat(tokens.token()).isSameAs(first);
+    } while (!refreshed.await(20, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline);
+    assertThat(refreshed.getCount()).as("background refresh with the new secret").isZero();
+    assertThat(server.requests()).hasSize(3);
+    assertThat(server.requests().get(2).form()).containsEntry("client_secret", "new-secret");
+    assertThat(tokens.token()).isNotSameAs(first);
+  }
+
   // ---- a partner-supplied executor cannot wedge the provider (issue 11; issue 15 A, K) ----
 
   @Test
