@@ -253,6 +253,25 @@ class ProviderRegressionTest {
     assertThat(server.isValidToken(second.value())).isTrue();
   }
 
+  /** Issue 17: a secret rotated in the identity provider and then at the source, no restart. */
+  @Test
+  void secretRotatedInTheSandboxAndAtTheSource_needsNoRestart() {
+    String[] source = {SECRET};
+    PoaTokenProvider tokens = provider(builder().clientSecretSource(() -> source[0])
+        .rejectionCooldown(Duration.ofMinutes(5)));
+    AccessToken first = tokens.token();
+
+    server.rotateSecret("partner-1", "rotated-secret");
+    tokens.invalidate(first); // e.g. a POA API answered 401
+    assertThatThrownBy(tokens::token).isInstanceOfSatisfying(CredentialsRejectedException.class,
+        e -> assertThat(e.errorCode()).contains("unauthorized_client"));
+
+    source[0] = "rotated-secret";
+
+    assertThat(server.isValidToken(tokens.token().value())).isTrue(); // at once: no cool-down wait
+    assertThat(server.tokenRequestCount("partner-1")).isEqualTo(3);
+  }
+
   // ---- a partner-supplied executor cannot wedge the provider (issue 11; issue 15 A, K) ----
 
   @Test
