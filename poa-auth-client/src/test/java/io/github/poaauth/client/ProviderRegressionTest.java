@@ -1,5 +1,6 @@
 package io.github.poaauth.client;
 
+import io.github.poaauth.sandbox.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -42,7 +43,7 @@ class ProviderRegressionTest {
   private static final String SECRET = "regression-secret";
 
   private PoaSandbox server;
-  private final MutableClock clock = MutableClock.atFixedStart();
+  private final TestClock clock = TestClock.at(java.time.Instant.parse("2026-11-27T10:00:00Z"));
   private final List<PoaTokenProvider> providers = new ArrayList<>();
 
   @BeforeEach
