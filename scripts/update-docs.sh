@@ -5,6 +5,8 @@
 #   scripts/update-docs.sh      copies whichever reports exist:
 #     poa-auth-reliability/target/reports/RELIABILITY.md  -> docs/RELIABILITY.md
 #                                 (written by ./mvnw -B verify -pl poa-auth-reliability -am)
+#     poa-auth-keycloak-tests/target/reports/CHAOS.md     -> a section of docs/RELIABILITY.md
+#                                 (written by the chaos run in ./mvnw -B verify -Pkeycloak)
 #     poa-auth-benchmarks/target/reports/BENCHMARKS.md    -> docs/BENCHMARKS.md
 #                                 (written by benchmarks/run.sh, full run)
 #
@@ -31,6 +33,13 @@ copy() {
 }
 
 copy poa-auth-reliability/target/reports/RELIABILITY.md docs/RELIABILITY.md
+chaos=poa-auth-keycloak-tests/target/reports/CHAOS.md
+if [[ -f $chaos && -f poa-auth-reliability/target/reports/RELIABILITY.md ]]; then
+  { echo; cat "$chaos"; } >> docs/RELIABILITY.md
+  echo "appended $chaos to docs/RELIABILITY.md"
+elif [[ -f $chaos ]]; then
+  echo "no reliability report to append $chaos to (skipped)"
+fi
 copy poa-auth-benchmarks/target/reports/BENCHMARKS.md docs/BENCHMARKS.md
 
 if [[ $copied -eq 0 ]]; then

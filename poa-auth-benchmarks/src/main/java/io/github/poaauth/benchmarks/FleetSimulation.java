@@ -4,14 +4,12 @@ import io.github.poaauth.client.PoaTokenEvent;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.sandbox.PoaSandbox;
 import io.github.poaauth.sandbox.RecordedRequest;
+import io.github.poaauth.sandbox.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fleet of N services deployed in the same second, each with its own provider, against one
@@ -40,39 +37,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code fleet.md} to {@code --out}.
  */
 public final class FleetSimulation {
-
-  /** A clock the harness steps; shared by the sandbox and all providers. */
-  static final class SteppedClock extends Clock {
-    private final AtomicLong millis;
-
-    SteppedClock(Instant start) {
-      this.millis = new AtomicLong(start.toEpochMilli());
-    }
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   /** What one run measured. */
   record Result(boolean jitter, int providers, int[] perSecond, int requests, int refreshes,
@@ -99,7 +63,7 @@ public final class FleetSimulation {
   static Result run(boolean jitter, int providers, Duration lifetime, int lifetimes, Duration step)
       throws Exception {
     Instant start = Instant.parse("2026-11-29T09:00:00Z");
-    SteppedClock clock = new SteppedClock(start);
+    TestClock clock = TestClock.at(start); // shared by the sandbox and all providers
     AtomicInteger refreshes = new AtomicInteger();
     AtomicInteger blocking = new AtomicInteger();
     AtomicInteger expired = new AtomicInteger();

@@ -3,6 +3,7 @@ package io.github.poaauth.benchmarks;
 import io.github.poaauth.client.PoaTokenEvent;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.sandbox.PoaSandbox;
+import io.github.poaauth.sandbox.TestClock;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public final class ManyProviders {
   }
 
   static Row measure(int n) throws Exception {
-    FleetSimulation.SteppedClock clock = new FleetSimulation.SteppedClock(Instant.parse("2026-11-29T09:00:00Z"));
+    TestClock clock = TestClock.at(Instant.parse("2026-11-29T09:00:00Z"));
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     ConcurrentLinkedQueue<Duration> durations = new ConcurrentLinkedQueue<>();
     CountDownLatch refreshed = new CountDownLatch(n);

@@ -56,8 +56,10 @@ final class StandaloneSandbox {
           + " free one");
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
     // Ctrl-C and kill: the JVM runs this hook, then exits with 130 or 143.
     Thread onSignal = new Thread(() -> {
+      signalled.set(true);
       sandbox.close();
       stopped.countDown();
     }, "poa-auth-sandbox-stop");
@@ -73,6 +75,11 @@ final class StandaloneSandbox {
       stdinWatch.setDaemon(true);
       stdinWatch.start();
       stopped.await();
+      if (signalled.get()) {
+        // The JVM is shutting down on a signal and exits with its status (130, 143) once the
+        // hook returns: returning OK here would race it to System.exit(0).
+        new CountDownLatch(1).await();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {

@@ -115,7 +115,9 @@ class StandaloneSandboxIT {
   @Test
   void sigterm_stopsIt_andFreesThePort() throws Exception {
     try (RunningSandbox sandbox = start()) {
-      sandbox.process.destroy();
+      // SIGTERM alone, as kill sends it: Process.destroy() would also close the child's stdin,
+      // which is Ctrl-D (exit 0), racing the signal.
+      assertThat(sandbox.process.toHandle().destroy()).isTrue();
 
       assertThat(sandbox.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(sandbox.process.exitValue()).as("128 + SIGTERM").isEqualTo(143);

@@ -1,5 +1,6 @@
 package io.github.poaauth.client;
 
+import io.github.poaauth.sandbox.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +42,7 @@ class PoaTokenProviderTest {
    * the next test's sandbox.
    */
   private PoaSandbox server;
-  private final MutableClock clock = MutableClock.atFixedStart();
+  private final TestClock clock = TestClock.at(java.time.Instant.parse("2026-11-27T10:00:00Z"));
   private final TrackingExecutor refreshes = new TrackingExecutor();
   private final List<PoaTokenProvider> providers = new ArrayList<>();
 

@@ -1,5 +1,6 @@
 package io.github.poaauth.client;
 
+import io.github.poaauth.sandbox.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -42,7 +43,7 @@ class ProviderRegressionTest {
   private static final String SECRET = "regression-secret";
 
   private PoaSandbox server;
-  private final MutableClock clock = MutableClock.atFixedStart();
+  private final TestClock clock = TestClock.at(java.time.Instant.parse("2026-11-27T10:00:00Z"));
   private final List<PoaTokenProvider> providers = new ArrayList<>();
 
   @BeforeEach
@@ -211,6 +212,65 @@ class ProviderRegressionTest {
 
     assertThat(server.isValidToken(tokens.token().value())).isTrue();
     assertThat(server.tokenRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void backgroundRefreshRejected_secretRotatedAtTheSource_refreshesAtOnce_notAtExpiry()
+      throws InterruptedException {
+    // Issue 17 (chaos run against Keycloak): the refresh-ahead path ignored a changed secret
+    // during the cool-down, so the new secret was first used when the cached token expired.
+    String[] secret = {SECRET};
+    CountDownLatch rejected = new CountDownLatch(1);
+    CountDownLatch refreshed = new CountDownLatch(1);
+    PoaTokenProvider tokens = provider(builder().clientSecretSource(() -> secret[0])
+        .rejectionCooldown(Duration.ofMinutes(5))
+        .listener(event -> {
+          if (event instanceof PoaTokenEvent.RejectionCooldownStarted) {
+            rejected.countDown();
+          } else if (event instanceof PoaTokenEvent.RefreshSucceeded succeeded
+              && succeeded.background()) {
+            refreshed.countDown();
+          }
+        }));
+    AccessToken first = tokens.token();
+    secret[0] = "revoked-secret"; // the sandbox answers it 401 unauthorized_client
+    clock.advance(Duration.ofSeconds(1800 - 300 + 1)); // inside the refresh-ahead window
+
+    assertThat(tokens.token()).isSameAs(first);
+    assertThat(rejected.await(10, TimeUnit.SECONDS)).as("background refresh rejected").isTrue();
+    secret[0] = SECRET; // rotated at the source to the secret the sandbox knows
+    clock.advance(Duration.ofSeconds(2)); // past the 1 s background backoff, far from expiry
+
+    // Callers keep calling, as a service does; the rejected flight may still be finishing
+    // (events come before its slot is freed), so one call alone could find it running.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    do {
+      assertThat(tokens.token()).isSameAs(first);
+    } while (!refreshed.await(20, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline);
+    assertThat(refreshed.getCount()).as("background refresh with the new secret").isZero();
+    assertThat(server.tokenRequestCount()).isEqualTo(3);
+    AccessToken second = tokens.token();
+    assertThat(second).isNotSameAs(first);
+    assertThat(server.isValidToken(second.value())).isTrue();
+  }
+
+  /** Issue 17: a secret rotated in the identity provider and then at the source, no restart. */
+  @Test
+  void secretRotatedInTheSandboxAndAtTheSource_needsNoRestart() {
+    String[] source = {SECRET};
+    PoaTokenProvider tokens = provider(builder().clientSecretSource(() -> source[0])
+        .rejectionCooldown(Duration.ofMinutes(5)));
+    AccessToken first = tokens.token();
+
+    server.rotateSecret("partner-1", "rotated-secret");
+    tokens.invalidate(first); // e.g. a POA API answered 401
+    assertThatThrownBy(tokens::token).isInstanceOfSatisfying(CredentialsRejectedException.class,
+        e -> assertThat(e.errorCode()).contains("unauthorized_client"));
+
+    source[0] = "rotated-secret";
+
+    assertThat(server.isValidToken(tokens.token().value())).isTrue(); // at once: no cool-down wait
+    assertThat(server.tokenRequestCount("partner-1")).isEqualTo(3);
   }
 
   // ---- a partner-supplied executor cannot wedge the provider (issue 11; issue 15 A, K) ----

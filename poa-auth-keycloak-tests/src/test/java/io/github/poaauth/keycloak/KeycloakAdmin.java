@@ -96,6 +96,69 @@ final class KeycloakAdmin {
     return Optional.empty();
   }
 
+  /**
+   * Rotates the realm's RS256 signing key as an operator does: a new generated RSA key provider,
+   * active, with a higher priority than any other, so that Keycloak signs with it from now on;
+   * then every other {@code rsa-generated} provider is removed, so that the old key leaves the
+   * realm's JWKS and tokens signed with it no longer verify anywhere.
+   *
+   * @param name the new provider's name
+   * @return the new key's {@code kid}
+   */
+  String rotateSigningKey(String name) {
+    String realmId = parse(expectOk(send("GET", realmPath(), null)).body()).path("id").asText();
+    JsonNode providers = parse(expectOk(send("GET", realmPath()
+        + "/components?type=org.keycloak.keys.KeyProvider", null)).body());
+    long priority = 100;
+    for (JsonNode provider : providers) {
+      priority = Math.max(priority, provider.path("config").path("priority").path(0).asLong(0));
+    }
+    ObjectNode component = JSON.createObjectNode()
+        .put("name", name)
+        .put("providerId", "rsa-generated")
+        .put("providerType", "org.keycloak.keys.KeyProvider")
+        .put("parentId", realmId);
+    ObjectNode config = component.putObject("config");
+    config.putArray("priority").add(Long.toString(priority + 100));
+    config.putArray("enabled").add("true");
+    config.putArray("active").add("true");
+    config.putArray("keySize").add("2048");
+    config.putArray("algorithm").add("RS256");
+    HttpResponse<String> created = send("POST", realmPath() + "/components", component);
+    expect(201, created);
+    String location = created.headers().firstValue("Location").orElseThrow(() ->
+        new IllegalStateException("Keycloak created the key provider without a Location"));
+    String componentId = location.substring(location.lastIndexOf('/') + 1);
+    for (JsonNode provider : providers) {
+      if ("rsa-generated".equals(provider.path("providerId").asText())) {
+        expect(204, send("DELETE", realmPath() + "/components/" + provider.path("id").asText(),
+            null));
+      }
+    }
+    for (JsonNode key : parse(expectOk(send("GET", realmPath() + "/keys", null)).body())
+        .path("keys")) {
+      if (componentId.equals(key.path("providerId").asText())) {
+        return key.path("kid").asText();
+      }
+    }
+    throw new IllegalStateException("Keycloak lists no key of the new provider " + componentId);
+  }
+
+  /** @return the {@code kid} Keycloak signs RS256 tokens with now */
+  String activeSigningKid() {
+    return parse(expectOk(send("GET", realmPath() + "/keys", null)).body())
+        .path("active").path("RS256").asText();
+  }
+
+  private String realmPath() {
+    return "/admin/realms/" + CybrillartaRealm.NAME;
+  }
+
+  private static HttpResponse<String> expectOk(HttpResponse<String> answer) {
+    expect(200, answer);
+    return answer;
+  }
+
   private String clientsPath() {
     return "/admin/realms/" + CybrillartaRealm.NAME + "/clients";
   }

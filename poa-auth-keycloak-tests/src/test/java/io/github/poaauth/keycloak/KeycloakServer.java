@@ -43,8 +43,18 @@ import java.util.stream.Stream;
  * kept in {@value #PID_FILE} next to the distribution, and the next start stops such a leftover
  * first.
  *
+ * <p>Faults for the chaos run ({@code ChaosAgainstKeycloakIT}): {@link #suspend()} and
+ * {@link #resume()} send SIGSTOP and SIGCONT to the process tree (Keycloak keeps its sockets and
+ * the kernel keeps accepting connections, but nothing answers); {@link #kill()} sends SIGKILL and
+ * {@link #restart()} starts the same command on the same port <em>without</em> wiping
+ * {@code data/}, so the realm comes back as the killed server left it (keys, clients, secrets),
+ * as a real Keycloak restarts. Stopping always sends SIGCONT first: a stopped process would
+ * otherwise hold SIGTERM until the grace runs out.
+ *
  * <p>Unix only ({@code kc.sh} through {@code /bin/sh}). Thread-safe: {@link #close()} runs once,
- * whichever of the test run and the shutdown hook comes first.
+ * whichever of the test run and the shutdown hook comes first; the fault methods are meant for
+ * one test thread at a time (they are {@code synchronized}), and a {@link #restart()} racing a
+ * {@link #close()} stops the process it started.
  */
 final class KeycloakServer implements AutoCloseable {
 
@@ -55,19 +65,28 @@ final class KeycloakServer implements AutoCloseable {
   /** In the distribution's directory: the process started last, for reaping after a kill -9. */
   static final String PID_FILE = "poa-keycloak-tests.pid";
 
-  private final Process process;
+  /** The running tree's root; replaced by {@link #restart()}, read by the shutdown hook. */
+  private volatile Process process;
   private final URI baseUri;
   private final Path logFile;
+  /** The command {@link #restart()} runs again: same port, same environment, log appended. */
+  private final ProcessBuilder command;
+  private final Path home;
+  private final Duration startTimeout;
   private final Thread shutdownHook;
   /** Set by the first {@link #close()}: stopping is not repeated, by the hook or anyone. */
   private final AtomicBoolean stopped = new AtomicBoolean();
   /** How long {@link #start} took: written once before the server is handed out. */
   private volatile Duration startup = Duration.ZERO;
 
-  private KeycloakServer(Process process, URI baseUri, Path logFile) {
+  private KeycloakServer(Process process, URI baseUri, Path logFile, ProcessBuilder command,
+      Path home, Duration startTimeout) {
     this.process = process;
     this.baseUri = baseUri;
     this.logFile = logFile;
+    this.command = command;
+    this.home = home;
+    this.startTimeout = startTimeout;
     this.shutdownHook = new Thread(this::stop, "keycloak-stopper");
   }
 
@@ -113,7 +132,9 @@ final class KeycloakServer implements AutoCloseable {
 
     long startedAt = System.nanoTime();
     KeycloakServer server = new KeycloakServer(builder.start(), URI.create("http://" + LOOPBACK
-        + ':' + port), settings.logFile);
+        + ':' + port), settings.logFile, builder, home, settings.startTimeout);
+    // A restart appends to the same log.
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(settings.logFile.toFile()));
     server.process.getOutputStream().close();
     Runtime.getRuntime().addShutdownHook(server.shutdownHook);
     Files.writeString(home.resolve(PID_FILE), Long.toString(server.process.pid()));
@@ -160,7 +181,107 @@ final class KeycloakServer implements AutoCloseable {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
-    stopTree(process.toHandle());
+    ProcessHandle root = process.toHandle();
+    // A suspended tree would keep SIGTERM pending for the whole grace: let it run first.
+    signalTree(root, "CONT");
+    stopTree(root);
+  }
+
+  /** SIGSTOP to the process tree: Keycloak stops answering, its sockets stay open. */
+  synchronized void suspend() {
+    signalTree(process.toHandle(), "STOP");
+  }
+
+  /** SIGCONT to the process tree: Keycloak answers again, the queued requests first. */
+  synchronized void resume() {
+    signalTree(process.toHandle(), "CONT");
+  }
+
+  /** @return whether the root process runs (a suspended one counts as running) */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * SIGKILL to the process tree, as the OOM killer or a node failure would, and waits (at most
+   * {@link #STOP_GRACE}) until every process of it is gone.
+   */
+  synchronized void kill() {
+    List<ProcessHandle> tree = tree(process.toHandle());
+    tree.forEach(ProcessHandle::destroyForcibly);
+    awaitExit(tree);
+  }
+
+  /**
+   * Starts Keycloak again on the same port with the data the last process left, and returns
+   * once the realm answers. Stops the old tree first if it still runs.
+   *
+   * @throws IllegalStateException Keycloak exited or was not ready within the start timeout
+   */
+  synchronized void restart() throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+    if (stopped.get()) {
+      throw new IllegalStateException("Keycloak was closed; not restarting it");
+    }
+    process = command.start();
+    process.getOutputStream().close();
+    Files.writeString(home.resolve(PID_FILE), Long.toString(process.pid()));
+    if (stopped.get()) {
+      // close() ran while we started: it may have stopped the old process only.
+      stopTree(process.toHandle());
+      throw new IllegalStateException("Keycloak was closed during a restart");
+    }
+    awaitReady(startTimeout);
+  }
+
+  private static List<ProcessHandle> tree(ProcessHandle root) {
+    List<ProcessHandle> tree = new ArrayList<>();
+    tree.add(root);
+    root.descendants().forEach(tree::add);
+    return tree;
+  }
+
+  private static void awaitExit(List<ProcessHandle> tree) {
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    for (ProcessHandle handle : tree) {
+      try {
+        handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        throw new IllegalStateException("process " + handle.pid() + " still runs after SIGKILL"
+            + " and " + STOP_GRACE, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for Keycloak to exit", e);
+      }
+    }
+  }
+
+  /**
+   * Sends a signal the JDK has no API for ({@code STOP}, {@code CONT}) with {@code kill}; waits
+   * at most 10 s for it.
+   */
+  private static void signalTree(ProcessHandle root, String signal) {
+    List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+    tree(root).stream().filter(ProcessHandle::isAlive)
+        .forEach(handle -> command.add(Long.toString(handle.pid())));
+    if (command.size() == 2) {
+      return;
+    }
+    try {
+      Process kill = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+        kill.destroyForcibly();
+        throw new IllegalStateException("kill -" + signal + " did not return within 10 s");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("kill -" + signal + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIG" + signal, e);
+    }
   }
 
   /** SIGTERM to the process and its descendants, SIGKILL to what is left after the grace. */

@@ -1,5 +1,6 @@
 package io.github.poaauth.micrometer;
 
+import io.github.poaauth.sandbox.TestClock;
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +40,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Real refreshes against the sandbox, one test per {@link PoaTokenEvent} type and the meters and
- * observations it produces; time moves by a {@link MutableClock}, background refreshes run on
+ * observations it produces; time moves by a {@link TestClock}, background refreshes run on
  * the calling thread (a direct executor), so nothing here waits or sleeps.
  */
 class PoaAuthMetricsTest {
@@ -51,7 +52,7 @@ class PoaAuthMetricsTest {
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final TestObservationRegistry observations = TestObservationRegistry.create();
-  private final MutableClock clock = MutableClock.atFixedStart();
+  private final TestClock clock = TestClock.at(java.time.Instant.parse("2026-11-27T10:00:00Z"));
   private final PoaAuthMetrics metrics = PoaAuthMetrics.create(NAME, meters, observations, clock);
   private final List<PoaTokenProvider> providers = new ArrayList<>();
 

@@ -63,7 +63,6 @@ class TimeFaultsTest {
   void clockJumpsBackwards_currentTokenServedAtOnce_andOneBackgroundRefresh() throws Exception {
     try (PoaSandbox server = FaultOutcomesTest.sandbox(); PoaTokenProvider tokens = provider(server)) {
       AccessToken first = tokens.token();
-      assertThat(refreshesDone.tryAcquire(10, TimeUnit.SECONDS)).as("the first fetch").isTrue();
       clock.jump(Duration.ofHours(-1));
 
       AccessToken during = tokens.token();

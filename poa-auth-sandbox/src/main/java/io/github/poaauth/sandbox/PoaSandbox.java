@@ -143,7 +143,10 @@ public final class PoaSandbox implements AutoCloseable {
   private final String baseUrl;
   private final String defaultClientId;
   /** Held only because {@link #defaultClientSecret()} hands it to tests; never printed. */
-  private final String defaultClientSecret;
+  private volatile String defaultClientSecret;
+  /** The secrets given to the builder, which {@link #reset()} restores after a rotation. */
+  private final Map<String, String> registeredSecrets;
+  private final RegisteredClients registeredClients;
   private final List<String> clientIds;
   private final Duration tokenLifetime;
   private final String scope;
@@ -161,6 +164,7 @@ public final class PoaSandbox implements AutoCloseable {
     this.defaultClientId = first.getKey();
     this.defaultClientSecret = first.getValue();
     this.clientIds = List.copyOf(clients.keySet());
+    this.registeredSecrets = Map.copyOf(clients);
     this.tokenLifetime = builder.tokenLifetime;
     this.scope = builder.scope;
 
@@ -179,8 +183,9 @@ public final class PoaSandbox implements AutoCloseable {
 
     SecureRandom random = new SecureRandom();
     this.issuer = new TokenIssuer(issuer(), builder.clock, random);
+    this.registeredClients = new RegisteredClients(clients, random);
     faults.server = server;
-    server.start(new TokenRequestHandler(new RegisteredClients(clients, random), issuer, faults,
+    server.start(new TokenRequestHandler(registeredClients, issuer, faults,
         recorder, builder.clock, scope, tokenLifetime, builder.samplePathUsed));
   }
 
@@ -290,10 +295,31 @@ public final class PoaSandbox implements AutoCloseable {
     return issuer.isValid(accessToken);
   }
 
-  /** Clears the scripted faults, the latency and every recording. */
+  /**
+   * Gives a registered client a new secret, as Keycloak's "Regenerate" does: from the next
+   * request on, the old secret is answered 401 {@code unauthorized_client} and the new one gets
+   * tokens; tokens issued before stay valid until they expire. Lets partners test a secret
+   * rotation without a restart (the client reads its secret from a source:
+   * {@code PoaTokenProvider.Builder#clientSecretSource}). {@link #reset()} restores the secrets
+   * given to the builder.
+   *
+   * @param clientId a registered client
+   * @param newSecret its new secret, not blank
+   * @throws IllegalArgumentException for an unknown client or a blank secret (never shown)
+   */
+  public void rotateSecret(String clientId, String newSecret) {
+    registeredClients.rotate(clientId, newSecret);
+    if (clientId.equals(defaultClientId)) {
+      defaultClientSecret = newSecret;
+    }
+  }
+
+  /** Clears the scripted faults, the latency and every recording; restores rotated secrets. */
   public void reset() {
     faults.reset();
     recorder.clear();
+    registeredClients.restore(registeredSecrets);
+    defaultClientSecret = registeredSecrets.get(defaultClientId);
   }
 
   /**

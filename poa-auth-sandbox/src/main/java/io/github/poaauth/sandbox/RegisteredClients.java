@@ -6,14 +6,14 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * The clients the sandbox accepts, with their secrets kept only as salted SHA-256 digests.
  *
  * <p>Holding digests rather than secrets means a heap dump, a debugger or a careless
- * {@code toString()} cannot show a registered secret. Immutable and thread-safe.
+ * {@code toString()} cannot show a registered secret. Thread-safe: the digests are one immutable
+ * map, replaced whole by {@link #rotate}; a rotation applies from the next request.
  */
 final class RegisteredClients {
 
@@ -28,14 +28,42 @@ final class RegisteredClients {
   }
 
   private final byte[] salt;
-  private final Map<String, byte[]> digestsById;
+  private volatile Map<String, byte[]> digestsById;
 
   RegisteredClients(Map<String, String> secretsById, SecureRandom random) {
     this.salt = new byte[16];
     random.nextBytes(salt);
+    this.digestsById = digests(secretsById);
+  }
+
+  /** Replaces every secret, as registered at the start (for {@link PoaSandbox#reset()}). */
+  void restore(Map<String, String> secretsById) {
+    digestsById = digests(secretsById);
+  }
+
+  /**
+   * Gives {@code clientId} a new secret, from the next request on.
+   *
+   * @throws IllegalArgumentException for an unknown client or a blank secret
+   */
+  synchronized void rotate(String clientId, String newSecret) {
+    if (clientId == null || !digestsById.containsKey(clientId)) {
+      throw new IllegalArgumentException("no client '" + clientId + "' is registered; registered: "
+          + digestsById.keySet());
+    }
+    if (newSecret == null || newSecret.isBlank()) {
+      throw new IllegalArgumentException("the new secret of client '" + clientId
+          + "' must not be blank");
+    }
+    Map<String, byte[]> next = new LinkedHashMap<>(digestsById);
+    next.put(clientId, digest(newSecret));
+    digestsById = Collections.unmodifiableMap(next);
+  }
+
+  private Map<String, byte[]> digests(Map<String, String> secretsById) {
     Map<String, byte[]> digests = new LinkedHashMap<>();
     secretsById.forEach((id, secret) -> digests.put(id, digest(secret)));
-    this.digestsById = Collections.unmodifiableMap(digests);
+    return Collections.unmodifiableMap(digests);
   }
 
   Verdict check(String clientId, String presentedSecret) {
@@ -49,10 +77,6 @@ final class RegisteredClients {
     // Constant-time, like a real server: the sandbox should not teach timing-leaky habits.
     return MessageDigest.isEqual(expected, digest(presentedSecret))
         ? Verdict.AUTHENTICATED : Verdict.WRONG_SECRET;
-  }
-
-  List<String> ids() {
-    return List.copyOf(digestsById.keySet());
   }
 
   private byte[] digest(String secret) {

@@ -158,11 +158,6 @@ final class TokenIssuer {
     }
   }
 
-  /** The {@code kid} of this instance's tokens. */
-  String keyId() {
-    return keyId;
-  }
-
   private String sign(Map<String, Object> claims) {
     String signingInput = header + '.'
         + BASE64URL.encodeToString(Json.object(claims).getBytes(StandardCharsets.UTF_8));

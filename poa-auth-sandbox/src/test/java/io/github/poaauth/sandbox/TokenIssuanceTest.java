@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -261,7 +260,7 @@ class TokenIssuanceTest {
 
   @Test
   void isValidToken_rejectsForeignTamperedAndExpiredTokens() {
-    MutableClock clock = new MutableClock(NOW);
+    TestClock clock = TestClock.at(NOW);
     sandbox = PoaSandbox.builder().tokenLifetime(Duration.ofSeconds(60)).clock(clock).start();
     String token = Wire.tokenApi(sandbox).createPartnerToken(
         sandbox.defaultClientId(), sandbox.defaultClientSecret(), "client_credentials")
@@ -293,34 +292,5 @@ class TokenIssuanceTest {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
     return names;
-  }
-
-  /** A clock a test moves by hand. */
-  static final class MutableClock extends Clock {
-
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -45,7 +45,9 @@ public record CachedToken(AccessToken token, long issuedAtMillis, long refreshAt
     long lifetime = token.lifetime().toMillis();
     long effectiveSkew = Math.min(skew.toMillis(), lifetime / 10);
     long effectiveAhead = Math.max(Math.min(refreshAhead.toMillis(), lifetime / 2), effectiveSkew);
-    long spread = (long) (Math.max(0, lifetime - effectiveAhead - lifetime / 2) * jitter);
+    // No refresh-ahead (zero) means no background refresh at all: nothing to spread.
+    long spread = refreshAhead.isZero() ? 0
+        : (long) (Math.max(0, lifetime - effectiveAhead - lifetime / 2) * jitter);
     long issuedAt = token.issuedAt().toEpochMilli();
     return new CachedToken(token, issuedAt, issuedAt + lifetime - effectiveAhead - spread,
         issuedAt + lifetime - effectiveSkew);

@@ -38,4 +38,13 @@ class CachedTokenTest {
   private static AccessToken token(long seconds) {
     return AccessToken.of("abc", "Bearer", null, ISSUED, Duration.ofSeconds(seconds));
   }
+
+  @org.junit.jupiter.api.Test
+  void jitter_neverAppliesWithoutRefreshAhead() {
+    CachedToken none = CachedToken.of(token(1800), Duration.ZERO, Duration.ofSeconds(30), 0);
+    CachedToken most = CachedToken.of(token(1800), Duration.ZERO, Duration.ofSeconds(30), 1.0);
+
+    assertThat(most.refreshAtMillis()).isEqualTo(none.refreshAtMillis())
+        .isEqualTo(ISSUED.toEpochMilli() + 1770_000);
+  }
 }
