@@ -227,6 +227,8 @@ public final class PoaApiAuthorization {
    * @return the response; the second one after a recovered 401
    * @throws IOException as {@link HttpClient#send} does
    * @throws InterruptedException as {@link HttpClient#send} does
+   * @throws IllegalArgumentException when {@code http} follows redirects and the request would
+   *     carry the token
    */
   public <T> HttpResponse<T> send(HttpClient http, HttpRequest request,
       HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
@@ -235,6 +237,12 @@ public final class PoaApiAuthorization {
     Objects.requireNonNull(handler, "handler");
     if (!mayCarryToken(request.uri())) {
       return http.send(request, handler);
+    }
+    if (http.followRedirects() != HttpClient.Redirect.NEVER) {
+      // A redirect would carry the Authorization header to wherever it points.
+      throw new IllegalArgumentException("the HttpClient follows redirects ("
+          + http.followRedirects() + "): build it with followRedirects(HttpClient.Redirect.NEVER)"
+          + " (the default) to send POA's bearer token with it");
     }
     AccessToken used = tokens.token();
     HttpResponse<T> response = http.send(withToken(request, used), handler);

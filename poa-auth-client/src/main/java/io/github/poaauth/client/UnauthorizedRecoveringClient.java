@@ -81,9 +81,18 @@ public final class UnauthorizedRecoveringClient implements Client {
   }
 
   @Override
-  public Response execute(Request request, Request.Options options) throws IOException {
+  public Response execute(Request request, Request.Options given) throws IOException {
+    if (!authorization.mayCarryToken(request.url())) {
+      return delegate.execute(request, given);
+    }
+    // A request that carries the token is never redirected: a redirect would carry the header
+    // to wherever it points, allowed host or not (Feign's default options follow redirects).
+    Request.Options options = given.isFollowRedirects()
+        ? new Request.Options(given.connectTimeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS,
+            given.readTimeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS, false)
+        : given;
     Response response = delegate.execute(request, options);
-    if (response.status() != 401 || !authorization.mayCarryToken(request.url())) {
+    if (response.status() != 401) {
       return response;
     }
     Optional<AccessToken> retry;

@@ -226,4 +226,35 @@ class UnauthorizedRecoveryTest {
       pool.shutdownNow();
     }
   }
+
+  /** Issue 15 C: a redirect must never carry the token, whatever the partner's client does. */
+  @Test
+  void feign_requestWithTheToken_isSentWithoutFollowingRedirects() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean followed = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Client recording = (request, options) -> {
+      followed.set(options.isFollowRedirects());
+      return Response.builder().status(200).reason("OK").request(request)
+          .headers(java.util.Map.of()).body(new byte[0]).build();
+    };
+    PoaApi api = Feign.builder()
+        .requestInterceptor(BearerTokenInterceptor.forHosts(tokens, poa.hosts().toArray(String[]::new)))
+        .addCapability(UnauthorizedRecoveringClient.capability(poa))
+        .client(recording)
+        .options(new feign.Request.Options(1, TimeUnit.SECONDS, 1, TimeUnit.SECONDS, true))
+        .target(PoaApi.class, POA.sandbox().baseUrl());
+
+    api.orders().close();
+
+    assertThat(followed).as("redirects followed with the token on").isFalse();
+  }
+
+  @Test
+  void send_refusesAClientThatFollowsRedirects() {
+    HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> poa.send(following, apiRequest(),
+            HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Redirect.NEVER");
+    assertThat(POA.sandbox().tokenRequestCount()).isZero();
+  }
 }
