@@ -3,14 +3,12 @@ package io.github.poaauth.client;
 import feign.RequestInterceptor;
 import feign.RequestTemplate;
 import feign.Target;
-import io.github.poaauth.client.internal.ProviderSettings;
+import io.github.poaauth.client.internal.AllowedHosts;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Adds {@code Authorization: Bearer <token>} from a {@link PoaTokenProvider} to requests for
@@ -40,23 +38,20 @@ import java.util.stream.Stream;
  */
 public final class BearerTokenInterceptor implements RequestInterceptor {
   private static final String AUTHORIZATION = "Authorization";
-  /** Any port of an allowed host. */
-  private static final int ANY_PORT = -2;
 
   /** The decision for one target URL: Feign hands the same String for every request of a target. */
   private record Decision(String url, boolean allowed) {
   }
 
   private final PoaTokenProvider tokens;
-  /** Lower-case host to its pinned port, or {@link #ANY_PORT}. */
-  private final Map<String, Integer> hosts;
+  private final AllowedHosts hosts;
   /**
    * Last target URL and whether it is allowed: compared by identity, so the common case costs
    * one volatile read and no parsing. A race only recomputes a decision.
    */
   private volatile Decision last;
 
-  private BearerTokenInterceptor(PoaTokenProvider tokens, Map<String, Integer> hosts) {
+  private BearerTokenInterceptor(PoaTokenProvider tokens, AllowedHosts hosts) {
     this.tokens = tokens;
     this.hosts = hosts;
   }
@@ -71,29 +66,8 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
    */
   public static BearerTokenInterceptor forHosts(PoaTokenProvider tokens, String... hosts) {
     Objects.requireNonNull(tokens, "tokens");
-    if (hosts == null || hosts.length == 0) {
-      throw new IllegalArgumentException("at least one allowed host is required, such as "
-          + "\"api.poa.example.com\": the token is only sent to these hosts");
-    }
-    Map<String, Integer> allowed = Stream.of(hosts).map(BearerTokenInterceptor::parseHost)
-        .collect(Collectors.toUnmodifiableMap(h -> h[0], h -> Integer.valueOf(h[1]), (a, b) ->
-            a.equals(b) ? a : ANY_PORT));
-    return new BearerTokenInterceptor(tokens, allowed);
-  }
-
-  private static String[] parseHost(String given) {
-    String h = given == null ? "" : given.trim().toLowerCase(Locale.ROOT);
-    URI uri;
-    try {
-      uri = h.isEmpty() || h.contains("/") || h.contains("@") ? null : new URI("https://" + h);
-    } catch (java.net.URISyntaxException e) {
-      uri = null;
-    }
-    if (uri == null || uri.getHost() == null || uri.getPort() == 0 || uri.getPort() > 65535) {
-      throw new IllegalArgumentException("allowed host must be a bare host name such as "
-          + "\"api.poa.example.com\", optionally with a port, but was '" + given + "'");
-    }
-    return new String[] {uri.getHost(), String.valueOf(uri.getPort() == -1 ? ANY_PORT : uri.getPort())};
+    return new BearerTokenInterceptor(tokens,
+        AllowedHosts.of(hosts == null ? List.of() : Arrays.asList(hosts)));
   }
 
   /** Adds the header when the Feign target is allowed; leaves other requests alone. */
@@ -129,36 +103,17 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
     if (d != null && d.url() == url) {
       return d.allowed();
     }
-    boolean allowed;
-    try {
-      allowed = isAllowed(URI.create(url));
-    } catch (IllegalArgumentException e) {
-      allowed = false;
-    }
+    boolean allowed = hosts.allows(url);
     last = new Decision(url, allowed);
     return allowed;
   }
 
   private boolean isAllowed(URI uri) {
-    String host = uri.getHost();
-    String scheme = uri.getScheme();
-    if (host == null || scheme == null || uri.getRawUserInfo() != null) {
-      return false;
-    }
-    boolean https = scheme.equalsIgnoreCase("https");
-    if (!https && !(scheme.equalsIgnoreCase("http") && ProviderSettings.isLoopback(host))) {
-      return false;
-    }
-    Integer port = hosts.get(host.toLowerCase(Locale.ROOT));
-    if (port == null) {
-      return false;
-    }
-    int actual = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
-    return port == ANY_PORT || port == actual;
+    return hosts.allows(uri);
   }
 
   @Override
   public String toString() {
-    return "BearerTokenInterceptor{hosts=" + hosts.keySet() + '}';
+    return "BearerTokenInterceptor{hosts=" + hosts.given() + '}';
   }
 }

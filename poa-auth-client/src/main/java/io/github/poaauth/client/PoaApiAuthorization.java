@@ -1,21 +1,15 @@
 package io.github.poaauth.client;
 
-import io.github.poaauth.client.internal.ProviderSettings;
+import io.github.poaauth.client.internal.AllowedHosts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -55,20 +49,13 @@ public final class PoaApiAuthorization {
   private static final String AUTHORIZATION = "Authorization";
   private static final String BEARER = "Bearer ";
 
-  /** Any port of an allowed host. */
-  private static final int ANY_PORT = -2;
-
   private final PoaTokenProvider tokens;
-  /** The hosts as given (lower case), for {@link #hosts()}. */
-  private final Set<String> hosts;
-  /** Lower-case host to its pinned port, or {@link #ANY_PORT}: the rule of {@link BearerTokenInterceptor}. */
-  private final Map<String, Integer> ports;
+  /** Who may receive the token: the rule {@link BearerTokenInterceptor} applies too. */
+  private final AllowedHosts hosts;
 
-  private PoaApiAuthorization(PoaTokenProvider tokens, Set<String> hosts,
-      Map<String, Integer> ports) {
+  private PoaApiAuthorization(PoaTokenProvider tokens, AllowedHosts hosts) {
     this.tokens = tokens;
     this.hosts = hosts;
-    this.ports = ports;
   }
 
   /**
@@ -92,34 +79,7 @@ public final class PoaApiAuthorization {
    */
   public static PoaApiAuthorization forHosts(PoaTokenProvider tokens, Collection<String> hosts) {
     Objects.requireNonNull(tokens, "tokens");
-    if (hosts == null || hosts.isEmpty()) {
-      throw new IllegalArgumentException("at least one allowed host is required, such as "
-          + "\"api.poa.example.com\": the token is only sent to these hosts");
-    }
-    Map<String, Integer> ports = new HashMap<>();
-    Set<String> given = new LinkedHashSet<>();
-    for (String host : hosts) {
-      String[] parsed = parseHost(host);
-      ports.merge(parsed[0], Integer.valueOf(parsed[1]), (a, b) -> a.equals(b) ? a : ANY_PORT);
-      given.add(host.trim().toLowerCase(Locale.ROOT));
-    }
-    return new PoaApiAuthorization(tokens, Collections.unmodifiableSet(given), Map.copyOf(ports));
-  }
-
-  private static String[] parseHost(String given) {
-    String h = given == null ? "" : given.trim().toLowerCase(Locale.ROOT);
-    URI uri;
-    try {
-      uri = h.isEmpty() || h.contains("/") || h.contains("@") ? null : new URI("https://" + h);
-    } catch (URISyntaxException e) {
-      uri = null;
-    }
-    if (uri == null || uri.getHost() == null || uri.getPort() == 0 || uri.getPort() > 65535) {
-      throw new IllegalArgumentException("allowed host must be a bare host name such as "
-          + "\"api.poa.example.com\", optionally with a port, but was '" + given + "'");
-    }
-    return new String[] {uri.getHost(),
-        String.valueOf(uri.getPort() == -1 ? ANY_PORT : uri.getPort())};
+    return new PoaApiAuthorization(tokens, AllowedHosts.of(hosts));
   }
 
   /** @return the provider the tokens come from */
@@ -129,7 +89,7 @@ public final class PoaApiAuthorization {
 
   /** @return the allowed hosts as given (lower case), ports included */
   public Set<String> hosts() {
-    return hosts;
+    return hosts.given();
   }
 
   /**
@@ -138,24 +98,7 @@ public final class PoaApiAuthorization {
    *     given), over {@code https} (or {@code http} to a loopback host), no user info
    */
   public boolean mayCarryToken(URI uri) {
-    if (uri == null) {
-      return false;
-    }
-    String host = uri.getHost();
-    String scheme = uri.getScheme();
-    if (host == null || scheme == null || uri.getRawUserInfo() != null) {
-      return false;
-    }
-    boolean https = scheme.equalsIgnoreCase("https");
-    if (!https && !(scheme.equalsIgnoreCase("http") && ProviderSettings.isLoopback(host))) {
-      return false;
-    }
-    Integer port = ports.get(host.toLowerCase(Locale.ROOT));
-    if (port == null) {
-      return false;
-    }
-    int actual = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
-    return port == ANY_PORT || port == actual;
+    return hosts.allows(uri);
   }
 
   /**
@@ -165,11 +108,7 @@ public final class PoaApiAuthorization {
    * @return whether a request to it may carry the token
    */
   public boolean mayCarryToken(String url) {
-    try {
-      return url != null && mayCarryToken(URI.create(url));
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return hosts.allows(url);
   }
 
   /**

@@ -128,4 +128,19 @@ class BearerTokenInterceptorTest {
     assertThatThrownBy(() -> BearerTokenInterceptor.forHosts(tokens, "https://api.poa.example.com"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bare host name");
   }
+
+  /** Regression: a host given with two ports was widened to any port. */
+  @Test
+  void hostGivenWithTwoPorts_allowsExactlyThose() {
+    BearerTokenInterceptor bearer = BearerTokenInterceptor.forHosts(tokens,
+        "api.poa.example.com:8443", "api.poa.example.com:9443");
+
+    for (String port : new String[] {"8443", "9443"}) {
+      assertThat(bearer.authorize(HttpRequest.newBuilder(
+          URI.create("https://api.poa.example.com:" + port + "/x")).build()).headers()
+          .firstValue("Authorization")).isPresent();
+    }
+    HttpRequest other = HttpRequest.newBuilder(URI.create("https://api.poa.example.com/x")).build();
+    assertThat(bearer.authorize(other)).isSameAs(other);
+  }
 }
