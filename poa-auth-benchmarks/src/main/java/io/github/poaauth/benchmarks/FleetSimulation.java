@@ -120,7 +120,9 @@ public final class FleetSimulation {
     int left = 60;
     int bottom = 40;
     int seconds = results.get(0).perSecond().length;
-    int max = results.stream().mapToInt(Result::peak).max().orElse(1);
+    // Scaled to three times the lowest peak, so a spread-out run stays readable next to one whose
+    // whole fleet refreshes in one second; higher values are drawn clipped at the top and named.
+    int max = Math.max(1, 3 * results.stream().mapToInt(Result::peak).min().orElse(1));
     double xs = (double) (width - left - 20) / seconds;
     double ys = (double) (height - bottom - 30) / max;
     StringBuilder sb = new StringBuilder();
@@ -151,10 +153,10 @@ public final class FleetSimulation {
       }
       sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" "
           + "points=\"%s\"/>%n", colours[i], points.toString().trim()));
-      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s: peak %d/s, mean "
-          + "%.1f/s, peak/mean %.2f</text>%n", width - 420, 40 + 16 * i, colours[i],
-          r.jitter() ? "refreshJitter on (after)" : "refreshJitter off (before)", r.peak(), r.mean(),
-          r.peakToMean()));
+      sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s: peak %d/s%s, mean "
+          + "%.1f/s, peak/mean %.2f</text>%n", width - 540, 40 + 16 * i, colours[i],
+          r.jitter() ? "refreshJitter on (after)" : "refreshJitter off (before)", r.peak(),
+          r.peak() > max ? " (clipped)" : "", r.mean(), r.peakToMean()));
       i++;
     }
     return sb.append("</svg>\n").toString();
