@@ -3,9 +3,6 @@ package io.github.poaauth.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,7 +24,6 @@ class PoaAuthCliOutputSafetyTest {
 
   private final HostileTokenEndpoint endpoint = new HostileTokenEndpoint();
 
-  record Run(int code, String out, String err) {}
 
   @AfterEach
   void stop() {
@@ -55,7 +51,7 @@ class PoaAuthCliOutputSafetyTest {
         + JSON.writeValueAsString(SECRET).replaceAll("^\"|\"$", "") + " | "
         + description.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
 
-    Run run = run("token", "--verbose");
+    PoaAuthCliTest.Run run = run("token", "--verbose");
 
     assertThat(run.code()).isEqualTo(PoaAuthCli.REJECTED);
     String errorLine = run.err().lines().reduce((first, second) -> second).orElseThrow();
@@ -72,7 +68,7 @@ class PoaAuthCliOutputSafetyTest {
       throws Exception {
     endpoint.answer(200, tokenResponse("eyJ.abc\u001b]0;pwned\u0007.def"));
 
-    Run run = run("token", "--header");
+    PoaAuthCliTest.Run run = run("token", "--header");
 
     assertThat(run.code()).isEqualTo(PoaAuthCli.INVALID_RESPONSE);
     assertThat(run.out()).isEmpty();
@@ -85,7 +81,7 @@ class PoaAuthCliOutputSafetyTest {
     String hostile = "eyJ.abc\u001b[2J\u009b31m\u007f.def";
     endpoint.answer(200, tokenResponse(hostile));
 
-    Run run = run("token");
+    PoaAuthCliTest.Run run = run("token");
 
     // The client may refuse such a token itself (exit 5); if it hands it over, the CLI escapes it.
     assertThat(run.code()).isIn(PoaAuthCli.OK, PoaAuthCli.INVALID_RESPONSE);
@@ -100,7 +96,7 @@ class PoaAuthCliOutputSafetyTest {
     endpoint.answer(401, "{\"error\":\"invalid_client\",\"error_description\":"
         + JSON.writeValueAsString("bad\u001b]0;owned\u0007client\r\nsecond line") + "}");
 
-    Run run = run("token");
+    PoaAuthCliTest.Run run = run("token");
 
     assertThat(run.code()).isEqualTo(PoaAuthCli.REJECTED);
     // The client may already have replaced them; either way none reaches the terminal raw.
@@ -114,7 +110,7 @@ class PoaAuthCliOutputSafetyTest {
         + ",\"expires_in\":1800,\"token_type\":\"Bearer\",\"scope\":\"partner\"}";
   }
 
-  private static void assertNoControlCharacters(Run run) {
+  private static void assertNoControlCharacters(PoaAuthCliTest.Run run) {
     String printed = run.out() + run.err();
     for (int i = 0; i < printed.length(); i++) {
       char c = printed.charAt(i);
@@ -125,20 +121,8 @@ class PoaAuthCliOutputSafetyTest {
   }
 
   /** Runs the CLI against the hostile endpoint, capturing System.err too (the verbose log). */
-  private Run run(String... args) {
-    Map<String, String> env = Map.of("POA_BASE_URL", endpoint.baseUrl(),
-        "POA_CLIENT_ID", "partner-1", "POA_CLIENT_SECRET", SECRET);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-    PrintStream systemErr = System.err;
-    System.setErr(errStream);
-    try {
-      int code = new PoaAuthCli(env, new ByteArrayInputStream(new byte[0]),
-          new PrintStream(out, true, StandardCharsets.UTF_8), errStream).run(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(systemErr);
-    }
+  private PoaAuthCliTest.Run run(String... args) {
+    return PoaAuthCliTest.runCapturingSystemErr(Map.of("POA_BASE_URL", endpoint.baseUrl(),
+        "POA_CLIENT_ID", "partner-1", "POA_CLIENT_SECRET", SECRET), args);
   }
 }

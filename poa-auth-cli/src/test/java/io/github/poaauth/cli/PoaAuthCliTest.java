@@ -384,7 +384,7 @@ class PoaAuthCliTest {
    * --verbose logs through SLF4J (slf4j-simple, to System.err), so this run also captures
    * System.err, into the same buffer as the CLI's own error stream.
    */
-  private static Run runCapturingSystemErr(Map<String, String> env, String... args) {
+  static Run runCapturingSystemErr(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
