@@ -32,12 +32,16 @@ if [[ $mode == full ]]; then
   harness_opts=(--threads=64 --lifetime-s=3 --latency-ms=200 --refreshes=10 --pause-us=1000
     --pacing=paced,unpaced --warmup-ms=1000)
   cold_runs=10
+  many_opts=(--counts=1,10,100,1000)
+  fleet_opts=(--providers=1000 --lifetime-s=60 --lifetimes=3 --step-ms=250)
 else
   report=$out/BENCHMARKS.md
   jmh_opts=(-f 1 -wi 1 -w 100ms -i 1 -r 100ms)
   harness_opts=(--threads=4 --lifetime-s=2 --latency-ms=20 --refreshes=2 --pause-us=1000
     --pacing=paced --warmup-ms=200)
   cold_runs=2
+  many_opts=(--counts=1,10)
+  fleet_opts=(--providers=50 --lifetime-s=60 --lifetimes=3 --step-ms=500)
 fi
 
 loads=()
@@ -80,6 +84,21 @@ say "${harness_cmd[*]}"
 note_load "before harness"
 "${harness_cmd[@]}" >&2
 note_load "after harness"
+
+# --- many providers in one JVM, and a fleet deployed in one second ----------------------------
+many_cmd=("$java" -Xmx2g -cp "$jar" io.github.poaauth.benchmarks.ManyProviders "${many_opts[@]}")
+say "${many_cmd[*]}"
+note_load "before many providers"
+"${many_cmd[@]}" > "$out/many.md"
+fleet_cmd=("$java" -Xmx2g -cp "$jar" io.github.poaauth.benchmarks.FleetSimulation "${fleet_opts[@]}"
+  "--out=$out")
+say "${fleet_cmd[*]}"
+note_load "before fleet"
+"${fleet_cmd[@]}" > /dev/null
+note_load "after fleet"
+if [[ $mode == full ]]; then
+  cp "$out/fleet.svg" "$(dirname "$report")/fleet-refresh-jitter.svg"
+fi
 
 # --- cold start of the CLI ------------------------------------------------------------------
 cold_cmd=("$java" -jar "$cli_jar" token --sandbox)
@@ -166,6 +185,8 @@ ${jmh_cmds[0]}
 ${jmh_cmds[1]}
 ${report_cmd[*]}
 ${harness_cmd[*]}
+${many_cmd[*]}
+${fleet_cmd[*]}
 EOF
   if $has_cli && [[ -f $cli_jar ]]; then echo "${cold_cmd[*]}    # $cold_runs times"; fi
   cat <<EOF
@@ -215,6 +236,36 @@ EOF
   cat "$out/harness.md"
   cat <<EOF
 
+## Many providers in one JVM
+
+N providers with default settings against one sandbox, all moved into their refresh-ahead
+window at once by a stepped clock (the worst case for a shared pool). *Threads* is the most
+poa-auth threads alive while the refreshes run: the shared refresh pool (at most 4) and the
+shared HTTP client's; version 0.1 held one refresh thread per provider (99 providers, 99
+threads). *Heap per provider* is the heap growth after every provider has its token, divided by
+N (for N = 1 it includes the one-time cost of the classes and the shared HTTP client).
+
+EOF
+  cat "$out/many.md"
+  cat <<EOF
+
+## A fleet deployed in one second
+
+N providers (one per simulated service), all started in the same second against one sandbox,
+each calling \`token()\` at every step of a simulated clock, over several token lifetimes; refresh
+ahead is a sixth of the lifetime (5 of 30 minutes, as by default for POA's tokens). Requests are
+real (loopback); time is simulated, so short tokens and long ones give the same ratios, except
+that fewer requests per second make the peak second noisier (the Poisson column). *Before* is
+\`refreshJitter(false)\` (version 0.1: every refresh of the fleet in the same second), *after*
+the default. Invariants checked in each run: no caller blocks after its first token, no token
+handed out past its expiry, token requests equal refreshes.
+
+![requests per second at the endpoint, before and after](fleet-refresh-jitter.svg)
+
+EOF
+  cat "$out/fleet.md"
+  cat <<EOF
+
 ## Cold start
 
 $cold_section
@@ -225,7 +276,8 @@ mv "$report.tmp" "$report"
 say "wrote $report"
 if [[ $mode == smoke ]]; then
   # The smoke run checks that every step produced its part, not how fast anything was.
-  for part in 'PoaTokenProvider.token()' 'token() / floor 2' 'server requests equal refreshes'; do
+  for part in 'PoaTokenProvider.token()' 'token() / floor 2' 'server requests equal refreshes' \
+      'heap per provider' 'refreshJitter on (after)'; do
     grep -qF "$part" "$report" || { echo "smoke run FAILED: no '$part' in $report" >&2; exit 1; }
   done
   for invariant in 'server requests equal refreshes' 'no token handed out past its expiry'; do
