@@ -469,13 +469,13 @@ public final class PoaTokenProvider implements AutoCloseable {
      * first one, and one fetched after expiry, {@link PoaTokenProvider#invalidate(AccessToken)
      * invalidation} or failed refreshes: moments a whole fleet may share, such as a deployment
      * or the end of an outage) is refreshed at a point drawn from the long-run distribution of
-     * those scheduled refreshes: uniform from its issue to half its lifetime, then thinning out
-     * up to the refresh-ahead point. So a fleet that fetched its tokens in the same second
-     * refreshes at its long-run rate from the start, not at twice that rate in its first cycle.
-     * The price: up to one token request more per lifetime than without jitter, and the first
-     * token is used about half as long as later ones on average (612 s instead of 1200 s for a
-     * 30-minute token with 5 minutes ahead), sometimes only seconds. Turn it off for exactly
-     * predictable refresh times (tests).
+     * those scheduled refreshes: uniform from a tenth of its lifetime to half of it, then
+     * thinning out up to the refresh-ahead point. So a fleet that fetched its tokens in the same
+     * second refreshes at about its long-run rate from the start, not at twice that rate in its
+     * first cycle. The price: up to one token request more per lifetime than without jitter,
+     * and a first token is used for less time than later ones (705 s instead of 1200 s on
+     * average for a 30-minute token with 5 minutes ahead; never less than a tenth of its
+     * lifetime). Turn it off for exactly predictable refresh times (tests).
      *
      * @param refreshJitter whether to jitter
      * @return this builder

@@ -53,15 +53,15 @@ class CachedTokenTest {
   }
 
   /**
-   * 30-minute token, 5 minutes ahead: A = 900 s, R = 1500 s, mean m = 1200 s. The flat part
-   * [0, A) is taken with probability A/m = 0.75; the falling part has its median where
-   * (1 - x)^2 = 1/2.
+   * 30-minute token, 5 minutes ahead: A = 900 s, R = 1500 s; never before L/10 = 180 s. The flat
+   * part [180 s, A) weighs 720, the falling part [A, R] 300: the flat part is taken with
+   * probability 720/1020 = 0.706; the falling part has its median where (1 - x)^2 = 1/2.
    */
   @ParameterizedTest(name = "u1 {0}, u2 {1} -> refresh at {2} ms")
   @CsvSource({
-      "0.0, 0.0, 0", "0.0, 0.5, 450000", "0.7499, 0.999999, 899999",
-      "0.75, 0.0, 900000", "0.9, 0.5, 1075736", "0.99, 0.999999999, 1499981"})
-  void staggered_isFlatUpToHalfTheLifetime_thenFallsToTheRefreshAheadPoint(double u1, double u2,
+      "0.0, 0.0, 180000", "0.0, 0.5, 540000", "0.7058, 0.999999, 899999",
+      "0.706, 0.0, 900000", "0.9, 0.5, 1075736", "0.99, 0.999999999, 1499981"})
+  void staggered_isFlatFromATenthToHalfTheLifetime_thenFallsToTheRefreshAheadPoint(double u1, double u2,
       long at) {
     CachedToken c = CachedToken.staggered(token(1800), Duration.ofMinutes(5),
         Duration.ofSeconds(30), u1, u2);
@@ -71,23 +71,24 @@ class CachedTokenTest {
   }
 
   @Test
-  void staggered_withoutAJitterSpan_isUniformUpToTheRefreshPoint() {
+  void staggered_withoutAJitterSpan_isUniformFromATenthUpToTheRefreshPoint() {
     // 60 s token, 30 s ahead: R = A = 30 s, so every scheduled refresh is 30 s after the last.
     CachedToken c = CachedToken.staggered(token(60), Duration.ofSeconds(30), Duration.ZERO, 0.9, 0.5);
 
-    assertThat(c.refreshAtMillis() - ISSUED.toEpochMilli()).isEqualTo(15_000);
+    assertThat(c.refreshAtMillis() - ISSUED.toEpochMilli()).isEqualTo(18_000);
   }
 
   /**
    * The claim of the class comment, checked without HTTP: 20,000 tokens issued in the same
    * millisecond, each first refresh staggered, every later one on schedule; over five lifetimes
-   * the refreshes per minute stay near the long-run mean from the first bin on. With only
+   * the refreshes per minute stay near the long-run mean (at most the 1.18 times it of the
+   * class comment, plus noise) after the first tenth of the lifetime. With only
    * the scheduled draw for the first token too (what 0.1's jitter did), every refresh of the first
    * cycle falls in [A, R], at twice the long-run rate.
    */
   @Test
   void staggeredFirstRefresh_makesAFleetRefreshAtItsLongRunRateFromTheStart() {
-    assertThat(peakToMean(true)).isLessThan(1.2);
+    assertThat(peakToMean(true)).isLessThan(1.4);
     assertThat(peakToMean(false)).isGreaterThan(1.8);
   }
 

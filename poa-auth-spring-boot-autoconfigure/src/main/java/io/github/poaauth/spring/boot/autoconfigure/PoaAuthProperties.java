@@ -53,7 +53,7 @@ public class PoaAuthProperties {
 
   /**
    * Whether each token's refresh moves to a random point before the refresh-ahead point (after
-   * a scheduled refresh: from half the token lifetime on; for a first token: from its issue on),
+   * a scheduled refresh: from half the token lifetime on; for a first token: from a tenth of it on),
    * so that a fleet deployed together does not refresh together.
    */
   private boolean refreshJitter = true;
