@@ -3,6 +3,7 @@ package io.github.poaauth.client;
 import io.github.poaauth.sandbox.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.poaauth.sandbox.PoaSandbox;
 import io.github.poaauth.sandbox.RecordedRequest;
@@ -302,27 +303,51 @@ class PoaTokenProviderTest {
 
   @Test
   void circuitBreaker_opensAfterFailures_failsFast_andRecoversHalfOpen() throws Exception {
+    // Real time: every supported Resilience4j ends the open state after it (BreakerOpenState).
+    Duration open = BreakerOpenState.REAL_TIME;
     server.faults().otherwise(Reply.json(500, "{}"));
     PoaTokenProvider tokens = provider(builder()
         .maxAttempts(1)
         .circuitBreakerWindow(2, 2)
         .circuitBreakerFailureRateThreshold(50)
-        .circuitBreakerOpenDuration(Duration.ofMillis(300)));
+        .circuitBreakerOpenDuration(open));
 
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
+    long openedNotBefore = System.nanoTime();
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
+    long openedNotAfter = System.nanoTime();
     assertThat(server.tokenRequestCount()).isEqualTo(2);
 
-    assertThatThrownBy(tokens::token)
+    Throwable failedFast = catchThrowable(tokens::token);
+    BreakerOpenState.assumeStillOpen(openedNotBefore, open);
+    assertThat(failedFast)
         .isInstanceOf(TokenEndpointUnavailableException.class)
         .hasMessageContaining("circuit breaker is open")
         .hasRootCauseInstanceOf(CallNotPermittedException.class);
     assertThat(server.tokenRequestCount()).isEqualTo(2);
 
     server.faults().otherwise(Reply.token());
-    clock.advance(Duration.ofMillis(299));
+    BreakerOpenState.waitOut(openedNotAfter, open);
+    assertThat(server.isValidToken(tokens.token().value())).isTrue(); // the half-open trial
+    assertThat(server.tokenRequestCount()).isEqualTo(3);
+  }
+
+  @Test
+  void circuitBreaker_openState_endsOnTheInjectedClock() {
+    BreakerOpenState.assumeBreakerTakesClock();
+    server.faults().otherwise(Reply.json(500, "{}"));
+    PoaTokenProvider tokens = provider(builder()
+        .maxAttempts(1)
+        .circuitBreakerWindow(2, 2)
+        .circuitBreakerFailureRateThreshold(50)
+        .circuitBreakerOpenDuration(Duration.ofSeconds(30)));
+    assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
+    assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
+
+    server.faults().otherwise(Reply.token());
+    clock.advance(Duration.ofSeconds(29));
     assertThatThrownBy(tokens::token).hasMessageContaining("circuit breaker is open");
-    clock.advance(Duration.ofMillis(2)); // the breaker reads the injected clock too
+    clock.advance(Duration.ofSeconds(2)); // 31 s on the injected clock, well under 1 s of real time
     assertThat(server.isValidToken(tokens.token().value())).isTrue();
     assertThat(server.tokenRequestCount()).isEqualTo(3);
   }

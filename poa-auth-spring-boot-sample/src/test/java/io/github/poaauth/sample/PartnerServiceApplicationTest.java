@@ -42,6 +42,13 @@ class PartnerServiceApplicationTest {
     assertThat(poa.tokenRequestCount()).isEqualTo(before + 1);
   }
 
+  /** .ci/matrix runs this service on Spring Boot 4.1 too: the Spring Boot its POM sets is the one loaded. */
+  @Test
+  void runsOnTheSpringBootItsPomSets() {
+    assertThat(org.springframework.boot.SpringBootVersion.getVersion())
+        .isEqualTo(System.getProperty("poa.expected.spring-boot.version"));
+  }
+
   @Test
   void health_showsPoaAuth() {
     tokens.token();

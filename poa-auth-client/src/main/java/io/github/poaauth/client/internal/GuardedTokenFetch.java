@@ -79,19 +79,42 @@ public final class GuardedTokenFetch implements AutoCloseable {
         : createIn(settings.retryRegistry(), name, retryConfig);
   }
 
+  /** {@code CircuitBreakerConfig.Builder#clock(Clock)}, or null where Resilience4j has none. */
+  private static final java.lang.reflect.Method BREAKER_CLOCK = breakerClockSetter();
+
+  private static java.lang.reflect.Method breakerClockSetter() {
+    try {
+      return CircuitBreakerConfig.Builder.class.getMethod("clock", java.time.Clock.class);
+    } catch (NoSuchMethodException olderResilience4j) {
+      return null; // Resilience4j 2.2: no clock setting
+    }
+  }
+
+  /**
+   * Whether the running Resilience4j lets the circuit breaker read the provider's clock
+   * ({@code CircuitBreakerConfig.Builder#clock}, from Resilience4j 2.3, Spring Boot 4's). Where
+   * it does not (2.2, Spring Boot 3.5's), the breaker's open state runs on the system clock: it
+   * lasts the configured open duration of wall time, whatever the provider's clock says.
+   *
+   * @return true when the breaker's open state is measured on the provider's clock
+   */
+  public static boolean breakerTakesClock() {
+    return BREAKER_CLOCK != null;
+  }
+
   /**
    * Gives the breaker a {@link ForwardOnlyClock} over the provider's clock, so that its open
-   * state holds its bound when the wall clock jumps. {@code CircuitBreakerConfig.Builder#clock}
-   * exists from Resilience4j 2.3 (Spring Boot 4's); on 2.2 (Spring Boot 3.5's) the breaker keeps
-   * its own system clock.
+   * state holds its bound when the wall clock jumps, where Resilience4j can take a clock
+   * ({@link #breakerTakesClock()}); otherwise the breaker keeps its own system clock.
    */
   private static CircuitBreakerConfig.Builder withClock(CircuitBreakerConfig.Builder builder,
       java.time.Clock clock) {
-    try {
-      CircuitBreakerConfig.Builder.class.getMethod("clock", java.time.Clock.class)
-          .invoke(builder, new ForwardOnlyClock(clock));
-    } catch (ReflectiveOperationException olderResilience4j) {
-      // Resilience4j 2.2: no clock setting.
+    if (BREAKER_CLOCK != null) {
+      try {
+        BREAKER_CLOCK.invoke(builder, new ForwardOnlyClock(clock));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("CircuitBreakerConfig.Builder#clock failed", e);
+      }
     }
     return builder;
   }

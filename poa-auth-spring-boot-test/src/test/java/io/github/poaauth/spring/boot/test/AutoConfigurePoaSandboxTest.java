@@ -56,6 +56,13 @@ class AutoConfigurePoaSandboxTest {
     assertThat(sandbox.tokenRequestCount()).isZero();
   }
 
+  /** .ci/matrix runs these tests on Spring Boot 4.1 too: the Spring Boot its POM sets is the one loaded. */
+  @Test
+  void runsOnTheSpringBootItsPomSets() {
+    assertThat(org.springframework.boot.SpringBootVersion.getVersion())
+        .isEqualTo(System.getProperty("poa.expected.spring-boot.version"));
+  }
+
   @Test
   void unannotatedClasses_getNoSandbox() {
     assertThat(new PoaSandboxContextCustomizerFactory()
