@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.cloud.openfeign.FeignClientSpecification;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
@@ -29,6 +30,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  * HTTP clients present: Spring Cloud OpenFeign clients, every {@code RestClient.Builder} and
  * every {@code WebClient.Builder}, for the hosts of {@code poa.auth.api-hosts} only, with
  * recovery from a 401. Every bean backs off when the application defines its own.
+ *
+ * <p>Tokens never reach a log: Feign clients log {@code Authorization: Bearer ****} at
+ * {@code HEADERS} and {@code FULL} ({@link PoaTokenMaskingFeignLogger}, unless the application
+ * has its own {@code feign.Logger} or {@code FeignLoggerFactory}); the {@code RestClient}
+ * interceptor and {@code WebClient} filter log nothing.
  *
  * <p>Resilience4j's {@link CircuitBreakerRegistry} and {@link RetryRegistry}, when they are
  * beans (resilience4j-spring-boot3, Spring Cloud CircuitBreaker), receive the provider's breaker
@@ -108,6 +114,19 @@ public class PoaAuthAutoConfiguration {
     @ConditionalOnMissingBean(name = "poaUnauthorizedRecoveryCapability")
     Capability poaUnauthorizedRecoveryCapability(PoaApiAuthorization authorization) {
       return UnauthorizedRecoveringClient.capability(authorization);
+    }
+
+    /**
+     * Feign's request log never shows the token: every client's context gets
+     * {@link FeignClientTokenMasking}, which has Spring Cloud OpenFeign's default logger print
+     * {@code Authorization: Bearer ****} ({@link PoaTokenMaskingFeignLogger}); an application's
+     * own {@code feign.Logger} or {@code FeignLoggerFactory} is left as it is.
+     */
+    @Bean
+    @ConditionalOnClass(name = "feign.slf4j.Slf4jLogger")
+    @ConditionalOnMissingBean(name = "poaFeignClientTokenMasking")
+    FeignClientSpecification poaFeignClientTokenMasking() {
+      return FeignClientTokenMasking.specification();
     }
   }
 
