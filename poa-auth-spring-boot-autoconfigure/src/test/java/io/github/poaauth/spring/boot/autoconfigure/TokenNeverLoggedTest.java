@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
@@ -44,6 +46,9 @@ class TokenNeverLoggedTest {
   /** Logger names set to DEBUG or TRACE for these tests (the Feign clients are nested here). */
   private static final List<String> VERBOSE = List.of("io.github.poaauth",
       "org.springframework.web", "org.springframework.http", "feign");
+
+  private static final String BASIC =
+      "spring.cloud.openfeign.client.config.default.logger-level=basic";
 
   private final LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
 
@@ -140,6 +145,11 @@ class TokenNeverLoggedTest {
         "test.api-url=" + sandbox.apiEndpoint());
   }
 
+  /** What Feign's loggers print first for {@code orders()}. */
+  private static String requestLine() {
+    return "---> GET " + POA.sandbox().apiEndpoint() + "/orders HTTP/1.1";
+  }
+
   /** The call, with the first token rejected: the 401 recovery sends a second one. */
   private static List<String> tokensOfOneRecoveredCall(AssertableApplicationContext context,
       Runnable call) {
@@ -202,45 +212,35 @@ class TokenNeverLoggedTest {
     });
   }
 
-  @Test
-  void applicationsOwnLoggerBean_isUsedAsItIs_withAWarning(CapturedOutput output) {
-    runner(App.class).withUserConfiguration(OwnLogger.class)
-        .withPropertyValues("spring.cloud.openfeign.client.config.default.logger-level=basic")
-        .run(context -> {
-          context.getBean(PoaOrders.class).orders();
+  /**
+   * The application's own {@code feign.Logger} bean, or its own {@code FeignLoggerFactory}, logs
+   * every client; the starter warns about the logger bean (it cannot tell what a factory makes).
+   */
+  @ParameterizedTest
+  @ValueSource(classes = {OwnLogger.class, OwnLoggerFactory.class})
+  void applicationsOwnLoggerOrFactory_isUsedAsItIs(Class<?> own, CapturedOutput output) {
+    runner(App.class).withUserConfiguration(own).withPropertyValues(BASIC).run(context -> {
+      context.getBean(PoaOrders.class).orders();
 
-          assertThat(context.getBean(RecordingLogger.class).lines)
-              .contains("---> GET " + POA.sandbox().apiEndpoint() + "/orders HTTP/1.1");
-          assertThat(output.getAll()).contains("Feign client " + PoaOrders.class.getName()
-              + " logs with the application's own feign.Logger (" + RecordingLogger.class.getName()
-              + "), which poa-auth leaves as it is");
-        });
+      assertThat(context.getBean(RecordingLogger.class).lines).contains(requestLine());
+      assertThat(output.getAll().contains("Feign client " + PoaOrders.class.getName()
+          + " logs with the application's own feign.Logger (" + RecordingLogger.class.getName()
+          + "), which poa-auth leaves as it is")).isEqualTo(own == OwnLogger.class);
+    });
   }
 
   @Test
   void oneClientsOwnLogger_isUsedForThatClient(CapturedOutput output) {
     runner(AppWithPerClientLogger.class)
-        .withPropertyValues("spring.cloud.openfeign.client.config.default.logger-level=basic")
+        .withPropertyValues(BASIC)
         .run(context -> {
           OwnLoggerForOneClient.LOGGER.lines.clear();
           context.getBean(PoaOrdersOwnLogger.class).orders();
 
           assertThat(OwnLoggerForOneClient.LOGGER.lines)
-              .contains("---> GET " + POA.sandbox().apiEndpoint() + "/orders HTTP/1.1");
+              .contains(requestLine());
           assertThat(output.getAll()).contains("Feign client "
               + PoaOrdersOwnLogger.class.getName() + " logs with the application's own");
-        });
-  }
-
-  @Test
-  void applicationsOwnLoggerFactory_isUsedAsItIs() {
-    runner(App.class).withUserConfiguration(OwnLoggerFactory.class)
-        .withPropertyValues("spring.cloud.openfeign.client.config.default.logger-level=basic")
-        .run(context -> {
-          context.getBean(PoaOrders.class).orders();
-
-          assertThat(context.getBean(RecordingLogger.class).lines)
-              .contains("---> GET " + POA.sandbox().apiEndpoint() + "/orders HTTP/1.1");
         });
   }
 
