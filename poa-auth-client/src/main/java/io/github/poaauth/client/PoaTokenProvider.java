@@ -604,8 +604,10 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * How long the open circuit breaker fails calls at once before it lets one trial request
-     * through. Default 30 s.
+     * The longest the open circuit breaker fails calls at once before it lets one trial request
+     * through: it opens for 1 s first (or this, if shorter), then twice as long after each
+     * failed trial, up to this. A short outage of the endpoint so costs callers about its own
+     * length, a long one at most one trial request per this duration. Default 30 s.
      *
      * @param openDuration positive
      * @return this builder

@@ -332,24 +332,41 @@ class PoaTokenProviderTest {
     assertThat(server.tokenRequestCount()).isEqualTo(3);
   }
 
+  /**
+   * The open state starts at 1 s and doubles after each failed trial, up to the configured
+   * duration (5 s here): 1, 2, 4, 5, 5 s, all on the injected clock. Once the endpoint is back,
+   * the next trial closes the breaker.
+   */
   @Test
-  void circuitBreaker_openState_endsOnTheInjectedClock() {
+  void circuitBreaker_openStateDoublesAfterFailedTrials_upToTheOpenDuration_onTheInjectedClock() {
     BreakerOpenState.assumeBreakerTakesClock();
     server.faults().otherwise(Reply.json(500, "{}"));
     PoaTokenProvider tokens = provider(builder()
         .maxAttempts(1)
         .circuitBreakerWindow(2, 2)
         .circuitBreakerFailureRateThreshold(50)
-        .circuitBreakerOpenDuration(Duration.ofSeconds(30)));
+        .circuitBreakerOpenDuration(Duration.ofSeconds(5)));
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
+    int requests = 2;
+
+    for (long openMillis : new long[] {1000, 2000, 4000, 5000, 5000}) {
+      clock.advance(Duration.ofMillis(openMillis - 100));
+      assertThatThrownBy(tokens::token).as("open for %d ms", openMillis)
+          .hasMessageContaining("circuit breaker is open");
+      assertThat(server.tokenRequestCount()).isEqualTo(requests);
+      clock.advance(Duration.ofMillis(200));
+      assertThatThrownBy(tokens::token).as("the trial after %d ms", openMillis)
+          .hasMessageContaining("HTTP 500");
+      assertThat(server.tokenRequestCount()).isEqualTo(++requests);
+    }
 
     server.faults().otherwise(Reply.token());
-    clock.advance(Duration.ofSeconds(29));
-    assertThatThrownBy(tokens::token).hasMessageContaining("circuit breaker is open");
-    clock.advance(Duration.ofSeconds(2)); // 31 s on the injected clock, well under 1 s of real time
+    clock.advance(Duration.ofMillis(5100));
     assertThat(server.isValidToken(tokens.token().value())).isTrue();
-    assertThat(server.tokenRequestCount()).isEqualTo(3);
+    assertThat(tokens.circuitBreaker().getState()).isEqualTo(
+        io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
+    assertThat(server.tokenRequestCount()).isEqualTo(requests + 1);
   }
 
   @ParameterizedTest(name = "HTTP {0} {1}")

@@ -194,7 +194,7 @@ class ProviderRegressionTest {
     server.faults().otherwise(Reply.token());
     clock.advance(Duration.ofHours(-1));
     assertThatThrownBy(tokens::token).hasMessageContaining("circuit breaker is open");
-    clock.advance(Duration.ofSeconds(31)); // 31 s pass after the jump: the open state is over
+    clock.advance(Duration.ofSeconds(31)); // 31 s pass after the jump: any open state is over
 
     assertThat(server.isValidToken(tokens.token().value())).isTrue();
     assertThat(server.tokenRequestCount()).isEqualTo(3);

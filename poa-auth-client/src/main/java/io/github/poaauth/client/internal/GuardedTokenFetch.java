@@ -50,7 +50,12 @@ public final class GuardedTokenFetch implements AutoCloseable {
         .slidingWindowSize(settings.breakerWindowSize())
         .minimumNumberOfCalls(settings.breakerMinimumCalls())
         .failureRateThreshold(settings.breakerFailureRateThreshold())
-        .waitDurationInOpenState(settings.breakerOpenDuration())
+        // Open 1 s first, doubling after each failed trial up to the configured duration: a
+        // short outage of the endpoint then costs callers about its own length, not the whole
+        // configured open state (the chaos run against Keycloak found callers failing for up
+        // to the open duration after Keycloak was back).
+        .waitIntervalFunctionInOpenState(IntervalFunction.ofExponentialBackoff(
+            firstOpenPeriod(settings.breakerOpenDuration()), 2.0, settings.breakerOpenDuration()))
         .permittedNumberOfCallsInHalfOpenState(1)
         .ignoreException(e -> e instanceof CredentialsRejectedException);
     CircuitBreakerConfig breakerConfig = withClock(breakerBuilder, settings.clock()).build();
@@ -77,6 +82,12 @@ public final class GuardedTokenFetch implements AutoCloseable {
     this.retry = settings.retryRegistry() == null
         ? Retry.of(name, retryConfig)
         : createIn(settings.retryRegistry(), name, retryConfig);
+  }
+
+  /** The breaker's first open period: 1 s, or the configured open duration if shorter. */
+  static Duration firstOpenPeriod(Duration openDuration) {
+    Duration first = Duration.ofSeconds(1);
+    return openDuration.compareTo(first) < 0 ? openDuration : first;
   }
 
   /** {@code CircuitBreakerConfig.Builder#clock(Clock)}, or null where Resilience4j has none. */

@@ -280,7 +280,10 @@ public class PoaAuthProperties {
     /** Requests in the window before the failure rate is judged. */
     private int minimumCalls = PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_MINIMUM_CALLS;
 
-    /** How long the open breaker fails calls at once before a trial request. */
+    /**
+     * The longest the open breaker fails calls at once before a trial request (it opens for 1 s
+     * first, doubling after each failed trial up to this).
+     */
     private Duration openDuration = PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_OPEN;
 
     public float getFailureRateThreshold() {
