@@ -96,20 +96,37 @@ note_load "after harness"
 # One sandbox (in the harness's JVM) answers every run; the rounds alternate the commands.
 # The yardstick comes first: the least a Java program does to get the token (MinimalTokenPost,
 # default JVM options). Then the CLI as the README tells partners to run it (the launcher
-# poa-auth next to the jar), the same jar with plain `java -jar`, and a baseline jar if given.
+# poa-auth next to the jar), the same jar with plain `java -jar`, a baseline jar if given, and,
+# for comparison only, the minimal program with the launcher's JVM options and its own
+# class-data archive: what those options alone are worth.
 cli_launcher=poa-auth-cli/target/poa-auth
+launcher_opts=$(sed -n 's/^opts="\(.*\)"$/\1/p' poa-auth-cli/src/main/launcher/poa-auth 2>/dev/null || true)
+# The module's own jar (a class-data archive takes jars only, not class directories).
+minimal_jar=$(find poa-auth-benchmarks/target -maxdepth 1 -name 'poa-auth-benchmarks-*.jar' \
+  ! -name '*-sources.jar' ! -name '*-javadoc.jar' | head -n 1)
+minimal_cp="-cp $minimal_jar io.github.poaauth.benchmarks.MinimalTokenPost"
 cold_cmd=()
+archive_write_ms=
 if $has_cli && [[ -f $cli_jar ]]; then
-  cold_commands=("--command=minimal=$java -cp poa-auth-benchmarks/target/classes io.github.poaauth.benchmarks.MinimalTokenPost")
+  cold_commands=("--command=minimal=$java $minimal_cp")
   if [[ -x $cli_launcher ]]; then
     cold_commands+=("--command=poa-auth (launcher)=$cli_launcher token")
+    # What the launcher's first run with a new jar or JDK adds: writing its archive.
+    start_ns=$(date +%s%N)
+    POA_AUTH_CDS=write "$cli_launcher"
+    archive_write_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
   fi
   cold_commands+=("--command=java -jar=$java -jar $cli_jar token")
   if [[ -n $cli_baseline ]]; then
     cold_commands+=("--command=baseline jar=$java -jar $cli_baseline token")
   fi
+  minimal_jsa=$PWD/$out/minimal.jsa
+  [[ -n $launcher_opts ]] && cold_commands+=("--command=minimal, launcher's JVM options=$java $launcher_opts -XX:SharedArchiveFile=$minimal_jsa $minimal_cp")
   cold_cmd=("$java" -cp "$jar" io.github.poaauth.benchmarks.ColdStartHarness
-    "--rounds=$cold_runs" "--markdown=$out/cold-start.md" "${cold_commands[@]}")
+    "--rounds=$cold_runs" "--markdown=$out/cold-start.md")
+  [[ -n $launcher_opts ]] && cold_cmd+=(
+    "--setup=minimal's archive=$java $launcher_opts -XX:ArchiveClassesAtExit=$minimal_jsa $minimal_cp")
+  cold_cmd+=("${cold_commands[@]}")
   say "${cold_cmd[*]}"
   note_load "before cold start"
   "${cold_cmd[@]}" > /dev/null
@@ -118,15 +135,22 @@ if $has_cli && [[ -f $cli_jar ]]; then
 each command, against one \`poa-auth-sandbox\` on loopback that the harness starts once. The
 first command is the yardstick of issue 16's target 4 (the CLI at most 1.1x it): a minimal
 program that sends the same form POST with \`java.net.http\` and prints the body
-(\`MinimalTokenPost\`, plain \`java -cp\`, default JVM options). Every command reads
+(\`MinimalTokenPost\`, plain \`java -cp\` with the benchmark module's jar, default JVM
+options). Then the CLI as the README runs it (the launcher \`poa-auth\`: C1 only, serial GC,
+its class-data archive) and the same jar with plain \`java -jar\`. The last row is for comparison only: the minimal program with the
+launcher's JVM options and a class-data archive of its own, i.e. what those options are worth
+to any program; the CLI's distance to it is what poa-auth itself costs. Every command reads
 \`POA_BASE_URL\`, \`POA_CLIENT_ID\` and \`POA_CLIENT_SECRET\` from its environment, and none gets
 \`JAVA_TOOL_OPTIONS\` or \`JDK_JAVA_OPTIONS\`. *Paired ratio* is the median over the rounds of
 each round's run divided by the yardstick's run of the same round. *Token line to exit* is what
-a JVM spends after printing. The first run of each command is untimed and shown apart: it fills
-the page cache, and the launcher writes its class-data archive then if it has none that fits
-the jar and the JDK.
+a JVM spends after printing. The first run of each command is untimed and shown apart (page
+cache).
 
-$(cat "$out/cold-start.md")"
+$(cat "$out/cold-start.md")
+${archive_write_ms:+
+Writing the launcher's class-data archive (\`POA_AUTH_CDS=write $cli_launcher\`, a
+\`token --sandbox\` training run; the build does it, and the launcher's first run after the jar or
+the JDK changed): $archive_write_ms ms, once.}"
 else
   cold_section="Not measured: \`poa-auth-cli\` is not a module of this checkout yet, so there is no
 \`$cli_jar\`."

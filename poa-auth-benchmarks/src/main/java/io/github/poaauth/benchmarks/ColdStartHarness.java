@@ -24,12 +24,13 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp poa-auth-benchmarks/target/benchmarks.jar io.github.poaauth.benchmarks.ColdStartHarness \
  *     --rounds=10 --markdown=cold-start.md \
- *     '--command=minimal java.net.http program=java -cp poa-auth-benchmarks/target/classes io.github.poaauth.benchmarks.MinimalTokenPost' \
- *     '--command=poa-auth token=poa-auth-cli/target/poa-auth token'
+ *     '--command=minimal=java -cp poa-auth-benchmarks/target/poa-auth-benchmarks-0.1.0-SNAPSHOT.jar io.github.poaauth.benchmarks.MinimalTokenPost' \
+ *     '--command=poa-auth (launcher)=poa-auth-cli/target/poa-auth token'
  * </pre>
  *
  * <p>Each {@code --command=LABEL=COMMAND} is split at spaces (no quoting); the first is the
- * yardstick that the others are divided by. Every command gets {@code POA_BASE_URL},
+ * yardstick that the others are divided by. A {@code --setup=LABEL=COMMAND} runs once against
+ * the endpoint before everything else, untimed (e.g. a class-data archive's training run). Every command gets {@code POA_BASE_URL},
  * {@code POA_CLIENT_ID} and {@code POA_CLIENT_SECRET} of the sandbox's default client in its
  * environment, as a partner would set them, and none of {@code JAVA_TOOL_OPTIONS},
  * {@code JDK_JAVA_OPTIONS} or {@code _JAVA_OPTIONS}, so that each runs with the JVM options it
@@ -84,6 +85,7 @@ public final class ColdStartHarness {
     int rounds = 10;
     Path markdown = null;
     List<Command> commands = new ArrayList<>();
+    List<Command> setups = new ArrayList<>();
     for (String arg : args) {
       if (arg.startsWith("--rounds=")) {
         rounds = Integer.parseInt(arg.substring("--rounds=".length()));
@@ -91,9 +93,12 @@ public final class ColdStartHarness {
         markdown = Path.of(arg.substring("--markdown=".length()));
       } else if (arg.startsWith("--command=")) {
         commands.add(Command.parse(arg.substring("--command=".length())));
+      } else if (arg.startsWith("--setup=")) {
+        setups.add(Command.parse(arg.substring("--setup=".length())));
       } else {
         throw new IllegalArgumentException("unknown argument: " + arg
-            + " (use --rounds=N, --markdown=FILE, --command=LABEL=COMMAND...)");
+            + " (use --rounds=N, --markdown=FILE, --setup=LABEL=COMMAND...,"
+            + " --command=LABEL=COMMAND...)");
       }
     }
     if (commands.size() < 2 || rounds < 1) {
@@ -107,6 +112,10 @@ public final class ColdStartHarness {
       Map<String, String> env = Map.of("POA_BASE_URL", sandbox.baseUrl(),
           "POA_CLIENT_ID", sandbox.defaultClientId(),
           "POA_CLIENT_SECRET", sandbox.defaultClientSecret());
+      for (Command setup : setups) {
+        System.err.printf(Locale.ROOT, "setup %s: %.0f ms%n", setup.label(),
+            run(setup, env).toExitMs());
+      }
       results = measure(commands, rounds, env);
       tokenRequests = sandbox.tokenRequestCount();
     }

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * {@code java.net.http} and prints the response body; it reads {@code POA_BASE_URL},
  * {@code POA_CLIENT_ID} and {@code POA_CLIENT_SECRET} as the CLI does. No retry, no parsing,
  * no error handling beyond the exit code. {@code ColdStartHarness} launches it with
- * {@code java -cp poa-auth-benchmarks/target/classes} and no JVM option.
+ * {@code java -cp poa-auth-benchmarks/target/poa-auth-benchmarks-VERSION.jar} and no JVM option.
  */
 public final class MinimalTokenPost {
   private MinimalTokenPost() {
