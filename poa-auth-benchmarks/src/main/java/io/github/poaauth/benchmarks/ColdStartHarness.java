@@ -22,16 +22,18 @@ import java.util.concurrent.TimeUnit;
  * so that load that comes and goes on a shared machine falls on every command alike.
  *
  * <pre>
- * java -cp poa-auth-benchmarks/target/benchmarks.jar io.github.poaauth.benchmarks.ColdStartHarness \
- *     --rounds=10 --markdown=cold-start.md \
- *     '--command=minimal=java -cp poa-auth-benchmarks/target/poa-auth-benchmarks-0.1.0-SNAPSHOT.jar io.github.poaauth.benchmarks.MinimalTokenPost' \
+ * java -cp poa-auth-benchmarks/target/benchmarks.jar \
+ *     io.github.poaauth.benchmarks.ColdStartHarness --rounds=10 --markdown=cold-start.md \
+ *     '--command=minimal=java -cp poa-auth-benchmarks/target/poa-auth-benchmarks-VERSION.jar
+ *         io.github.poaauth.benchmarks.MinimalTokenPost' \
  *     '--command=poa-auth (launcher)=poa-auth-cli/target/poa-auth token'
  * </pre>
  *
  * <p>Each {@code --command=LABEL=COMMAND} is split at spaces (no quoting); the first is the
  * yardstick that the others are divided by. A {@code --setup=LABEL=COMMAND} runs once against
- * the endpoint before everything else, untimed (e.g. a class-data archive's training run). Every command gets {@code POA_BASE_URL},
- * {@code POA_CLIENT_ID} and {@code POA_CLIENT_SECRET} of the sandbox's default client in its
+ * the endpoint before everything else, untimed (e.g. a class-data archive's training run).
+ * Every command gets {@code POA_BASE_URL}, {@code POA_CLIENT_ID} and {@code POA_CLIENT_SECRET}
+ * of the sandbox's default client in its
  * environment, as a partner would set them, and none of {@code JAVA_TOOL_OPTIONS},
  * {@code JDK_JAVA_OPTIONS} or {@code _JAVA_OPTIONS}, so that each runs with the JVM options it
  * names and no others. A run counts only if it exits 0 with an {@code access_token} on stdout.

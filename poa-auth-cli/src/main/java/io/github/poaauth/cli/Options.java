@@ -52,15 +52,28 @@ final class Options {
 
   private Options() {}
 
-  /** What a command line matched: options by their longest name, and their values. */
-  interface Matched {
-    boolean has(String option);
+  /** What a command line matched: options by their longest name, each with its values. */
+  static final class Matched {
+    private final Map<String, List<String>> values;
+
+    Matched(Map<String, List<String>> values) {
+      this.values = Map.copyOf(values);
+    }
+
+    boolean has(String option) {
+      return values.containsKey(option);
+    }
 
     /** The option's last value, "" if it has none. */
-    String value(String option);
+    String value(String option) {
+      List<String> all = values(option);
+      return all.isEmpty() ? "" : all.get(all.size() - 1);
+    }
 
-    /** Every value of a repeatable option, in order. */
-    List<String> values(String option);
+    /** Every value of the option, in order. */
+    List<String> values(String option) {
+      return values.getOrDefault(option, List.of());
+    }
   }
 
   static Options parse(String... args) throws UsageException {
@@ -103,43 +116,28 @@ final class Options {
     if (args.length == 0 || !TOKEN.equals(args[0])) {
       return null;
     }
-    Map<String, String> matched = new LinkedHashMap<>();
+    Map<String, List<String>> matched = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       String name = "-v".equals(arg) ? "--verbose" : arg;
-      String value = "";
+      List<String> values = List.of();
       int eq = arg.indexOf('=');
       if (FLAGS.contains(name)) {
         // a flag: no value
       } else if (VALUED.contains(arg) && i + 1 < args.length) {
-        value = args[++i];
+        values = List.of(args[++i]);
       } else if (eq > 0 && VALUED.contains(arg.substring(0, eq))) {
         name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
+        values = List.of(arg.substring(eq + 1));
       } else {
         return null;
       }
-      boolean plain = !VALUED.contains(name) || isPlainValue(value);
-      if (!plain || matched.putIfAbsent(name, value) != null) {
+      boolean plain = values.stream().allMatch(Options::isPlainValue);
+      if (!plain || matched.putIfAbsent(name, values) != null) {
         return null;
       }
     }
-    return new Matched() {
-      @Override
-      public boolean has(String option) {
-        return matched.containsKey(option);
-      }
-
-      @Override
-      public String value(String option) {
-        return matched.getOrDefault(option, "");
-      }
-
-      @Override
-      public List<String> values(String option) {
-        return has(option) ? List.of(value(option)) : List.of();
-      }
-    };
+    return new Matched(matched);
   }
 
   private static boolean isPlainValue(String value) {

@@ -1,7 +1,9 @@
 package io.github.poaauth.cli;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,22 +40,14 @@ final class PicocliGrammar {
     if (sub.isUsageHelpRequested()) {
       return Options.helpRequested();
     }
-    return Options.of(sub.commandSpec().name(), new Options.Matched() {
-      @Override
-      public boolean has(String option) {
-        return sub.hasMatchedOption(option);
-      }
-
-      @Override
-      public String value(String option) {
-        return sub.matchedOptionValue(option, "");
-      }
-
-      @Override
-      public List<String> values(String option) {
-        return sub.matchedOptionValue(option, List.<String>of());
-      }
-    });
+    Map<String, List<String>> matched = new LinkedHashMap<>();
+    for (OptionSpec option : sub.matchedOptions()) {
+      Object value = option.getValue();
+      matched.put(option.longestName(), value instanceof List<?> list
+          ? list.stream().map(String::valueOf).toList()
+          : option.arity().max() == 0 ? List.of() : List.of(String.valueOf(value)));
+    }
+    return Options.of(sub.commandSpec().name(), new Options.Matched(matched));
   }
 
   /** The command line's grammar. Settings are set after the subcommands are added: they propagate. */
