@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs poa-auth's benchmarks and writes a report of what it measured, under target/ only.
 #
-#   benchmarks/run.sh           full run (about 7 minutes on 2 cores): JMH at 1 and 2 threads
+#   benchmarks/run.sh           full run (about 8 minutes on 2 cores): JMH at 1 and 2 threads
 #                               with the GC profiler, the refresh-boundary harness (64 threads,
-#                               paced and unpaced), the CLI's cold start paired with a minimal
-#                               java.net.http program (10 rounds); writes
+#                               paced and unpaced), many providers, a fleet, the CLI's cold
+#                               start paired with a minimal java.net.http program (10 rounds);
+#                               writes
 #                               poa-auth-benchmarks/target/reports/BENCHMARKS.md, which
 #                               scripts/update-docs.sh copies to docs/BENCHMARKS.md
 #   benchmarks/run.sh --smoke   the same steps in seconds, to check that they work; writes only
@@ -43,12 +44,16 @@ if [[ $mode == full ]]; then
   harness_opts=(--threads=64 --lifetime-s=3 --latency-ms=200 --refreshes=10 --pause-us=1000
     --pacing=paced,unpaced --warmup-ms=1000)
   cold_runs=10
+  many_opts=(--counts=1,10,100,1000)
+  fleet_opts=(--providers=1000 --lifetime-s=60 --lifetimes=3 --step-ms=250)
 else
   report=$out/BENCHMARKS.md
   jmh_opts=(-f 1 -wi 1 -w 100ms -i 1 -r 100ms)
   harness_opts=(--threads=4 --lifetime-s=2 --latency-ms=20 --refreshes=2 --pause-us=1000
     --pacing=paced --warmup-ms=200)
   cold_runs=2
+  many_opts=(--counts=1,10)
+  fleet_opts=(--providers=50 --lifetime-s=60 --lifetimes=3 --step-ms=500)
 fi
 
 loads=()
@@ -91,6 +96,21 @@ say "${harness_cmd[*]}"
 note_load "before harness"
 "${harness_cmd[@]}" >&2
 note_load "after harness"
+
+# --- many providers in one JVM, and a fleet deployed in one second ----------------------------
+many_cmd=("$java" -Xmx2g -cp "$jar" io.github.poaauth.benchmarks.ManyProviders "${many_opts[@]}")
+say "${many_cmd[*]}"
+note_load "before many providers"
+"${many_cmd[@]}" > "$out/many.md"
+fleet_cmd=("$java" -Xmx2g -cp "$jar" io.github.poaauth.benchmarks.FleetSimulation "${fleet_opts[@]}"
+  "--out=$out")
+say "${fleet_cmd[*]}"
+note_load "before fleet"
+"${fleet_cmd[@]}" > /dev/null
+note_load "after fleet"
+if [[ $mode == full ]]; then
+  cp "$out/fleet.svg" "$(dirname "$report")/fleet-refresh-jitter.svg"
+fi
 
 # --- cold start of the CLI, paired with a minimal java.net.http program ---------------------
 # One sandbox (in the harness's JVM) answers every run; the rounds alternate the commands.
@@ -197,6 +217,8 @@ ${jmh_cmds[0]}
 ${jmh_cmds[1]}
 ${report_cmd[*]}
 ${harness_cmd[*]}
+${many_cmd[*]}
+${fleet_cmd[*]}
 EOF
   if (( ${#cold_cmd[@]} )); then printf '%q ' "${cold_cmd[@]}"; echo; fi
   cat <<EOF
@@ -246,6 +268,36 @@ EOF
   cat "$out/harness.md"
   cat <<EOF
 
+## Many providers in one JVM
+
+N providers with default settings against one sandbox, all moved into their refresh-ahead
+window at once by a stepped clock (the worst case for a shared pool). *Threads* is the most
+poa-auth threads alive while the refreshes run: the shared refresh pool (at most 4) and the
+shared HTTP client's; version 0.1 held one refresh thread per provider (99 providers, 99
+threads). *Heap per provider* is the heap growth after every provider has its token, divided by
+N (for N = 1 it includes the one-time cost of the classes and the shared HTTP client).
+
+EOF
+  cat "$out/many.md"
+  cat <<EOF
+
+## A fleet deployed in one second
+
+N providers (one per simulated service), all started in the same second against one sandbox,
+each calling \`token()\` at every step of a simulated clock, over several token lifetimes; refresh
+ahead is a sixth of the lifetime (5 of 30 minutes, as by default for POA's tokens). Requests are
+real (loopback); time is simulated, so short tokens and long ones give the same ratios, except
+that fewer requests per second make the peak second noisier (the Poisson column). *Before* is
+\`refreshJitter(false)\` (version 0.1: every refresh of the fleet in the same second), *after*
+the default. Invariants checked in each run: no caller blocks after its first token, no token
+handed out past its expiry, token requests equal refreshes.
+
+![requests per second at the endpoint, before and after](fleet-refresh-jitter.svg)
+
+EOF
+  cat "$out/fleet.md"
+  cat <<EOF
+
 ## Cold start
 
 $cold_section
@@ -256,7 +308,8 @@ mv "$report.tmp" "$report"
 say "wrote $report"
 if [[ $mode == smoke ]]; then
   # The smoke run checks that every step produced its part, not how fast anything was.
-  parts=('PoaTokenProvider.token()' 'token() / floor 2' 'server requests equal refreshes')
+  parts=('PoaTokenProvider.token()' 'token() / floor 2' 'server requests equal refreshes'
+    'heap per provider' 'refreshJitter on (after)')
   if $has_cli; then parts+=('| minimal: `' 'paired ratio'); fi
   for part in "${parts[@]}"; do
     grep -qF "$part" "$report" || { echo "smoke run FAILED: no '$part' in $report" >&2; exit 1; }

@@ -8,6 +8,7 @@
 #     poa-auth-keycloak-tests/target/reports/CHAOS.md     -> a section of docs/RELIABILITY.md
 #                                 (written by the chaos run in ./mvnw -B verify -Pkeycloak)
 #     poa-auth-benchmarks/target/reports/BENCHMARKS.md    -> docs/BENCHMARKS.md
+#     poa-auth-benchmarks/target/reports/fleet-refresh-jitter.svg -> docs/ (its plot)
 #                                 (written by benchmarks/run.sh, full run)
 #
 # Exits non-zero if there is no report to copy. Then: git diff docs/, and commit what is right.
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 case "${1:-}" in
   "") ;;
-  -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
   *) echo "unknown argument '$1': scripts/update-docs.sh takes none" >&2; exit 2 ;;
 esac
 
@@ -41,6 +42,7 @@ elif [[ -f $chaos ]]; then
   echo "no reliability report to append $chaos to (skipped)"
 fi
 copy poa-auth-benchmarks/target/reports/BENCHMARKS.md docs/BENCHMARKS.md
+copy poa-auth-benchmarks/target/reports/fleet-refresh-jitter.svg docs/fleet-refresh-jitter.svg
 
 if [[ $copied -eq 0 ]]; then
   echo "nothing to copy: run ./mvnw -B verify -pl poa-auth-reliability -am and/or benchmarks/run.sh first" >&2

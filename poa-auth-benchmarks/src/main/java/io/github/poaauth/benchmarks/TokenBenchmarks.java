@@ -58,6 +58,10 @@ public class TokenBenchmarks {
   private VolatileClockCache volatileClockCache;
   private SynchronizedCache synchronizedCache;
   private String fixedHeader;
+  private feign.Client bareClient;
+  private feign.Client recoveringClient;
+  private feign.Request apiRequest;
+  private final feign.Request.Options options = new feign.Request.Options();
 
   /** A Feign request template per benchmark thread: {@link RequestTemplate} is not thread-safe. */
   @State(Scope.Thread)
@@ -87,6 +91,15 @@ public class TokenBenchmarks {
     volatileClockCache = new VolatileClockCache(Clock.systemUTC(), () -> warm);
     synchronizedCache = new SynchronizedCache(Clock.systemUTC(), () -> warm);
     fixedHeader = warm.authorizationHeader();
+    apiRequest = feign.Request.create(feign.Request.HttpMethod.GET,
+        "https://" + API_HOST + "/v1/partners/me/folios",
+        java.util.Map.of("Authorization", java.util.List.of(fixedHeader)), null,
+        java.nio.charset.StandardCharsets.UTF_8, null);
+    feign.Response ok = feign.Response.builder().status(200).reason("OK").request(apiRequest)
+        .headers(java.util.Map.of()).body(new byte[0]).build();
+    bareClient = (request, opts) -> ok;
+    recoveringClient = new io.github.poaauth.client.UnauthorizedRecoveringClient(bareClient,
+        io.github.poaauth.client.PoaApiAuthorization.forHosts(provider, API_HOST));
   }
 
   @TearDown(Level.Trial)
@@ -147,6 +160,22 @@ public class TokenBenchmarks {
     request.template.removeHeader("Authorization");
     request.template.header("Authorization", provider.token().authorizationHeader());
     return request.template;
+  }
+
+  /**
+   * {@code UnauthorizedRecoveringClient} around a client that answers 200 at once: what the
+   * 401 recovery costs a request that succeeds (Feign's default options, which follow
+   * redirects, so the wrapper's no-redirect copy of them is on this path too).
+   */
+  @Benchmark
+  public feign.Response feignClientRecovering() throws java.io.IOException {
+    return recoveringClient.execute(apiRequest, options);
+  }
+
+  /** Reference for {@link #feignClientRecovering}: the wrapped client alone. */
+  @Benchmark
+  public feign.Response feignClientBare() throws java.io.IOException {
+    return bareClient.execute(apiRequest, options);
   }
 
   /** A {@code java.net.http} request for one of POA's APIs, built once. */

@@ -19,7 +19,7 @@ class BenchmarkListTest {
     for (String method : new String[] {JmhReport.TOKEN, JmhReport.FLOOR_READ,
         JmhReport.FLOOR_CLOCK, JmhReport.SYNCHRONIZED, JmhReport.INTERCEPTOR,
         JmhReport.HEADER_ONLY, JmhReport.HEADER_PLUS_TOKEN, JmhReport.AUTHORIZE,
-        JmhReport.BARE_COPY}) {
+        JmhReport.BARE_COPY, JmhReport.RECOVERING_CLIENT, JmhReport.BARE_CLIENT}) {
       assertThat(list).contains("TokenBenchmarks_" + method + "_jmhTest");
     }
   }

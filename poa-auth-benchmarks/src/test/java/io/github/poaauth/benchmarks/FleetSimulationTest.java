@@ -18,8 +18,11 @@ class FleetSimulationTest {
       assertThat(r.blockingAfterStart()).as("callers blocked after the first token").isZero();
       assertThat(r.expiredHandedOut()).as("tokens handed out past expiry").isZero();
       assertThat(r.requests()).as("requests = refreshes").isEqualTo(r.refreshes());
-      assertThat(r.initialSecondRequests()).isEqualTo(40);
     }
+    // The first second holds the initial fetch (one per service) and, with jitter, the few first
+    // refreshes the stagger puts there.
+    assertThat(before.initialSecondRequests()).isEqualTo(40);
+    assertThat(after.initialSecondRequests()).isGreaterThanOrEqualTo(40);
     // Without jitter every refresh of the fleet falls in one second; with it they spread out.
     assertThat(before.peak()).isEqualTo(40);
     assertThat(after.peak()).isLessThan(before.peak() / 2);

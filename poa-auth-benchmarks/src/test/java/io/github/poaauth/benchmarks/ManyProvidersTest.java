@@ -13,10 +13,10 @@ class ManyProvidersTest {
     ManyProviders.Row hundred = ManyProviders.measure(100);
 
     // Before: one refresh thread per provider (99 providers held 99 threads). Now the refresh
-    // pool has at most 4 threads and the HTTP pool grows only with concurrent exchanges (at most
-    // one per running refresh, plus the selector's hand-offs).
+    // pool and the HTTP clients' pool have at most 4 threads each, whatever the load.
     assertThat(hundred.threads()).isLessThanOrEqualTo(
-        3 * io.github.poaauth.client.internal.SharedThreads.REFRESH_THREADS);
+        io.github.poaauth.client.internal.SharedThreads.REFRESH_THREADS
+            + io.github.poaauth.client.internal.SharedThreads.HTTP_THREADS);
     assertThat(hundred.threads()).isLessThan(100);
     assertThat(one.providers()).isEqualTo(1);
     assertThat(ManyProviders.table(java.util.List.of(one, hundred))).contains("| 100 |");

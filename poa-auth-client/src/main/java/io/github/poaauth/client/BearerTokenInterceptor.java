@@ -4,6 +4,8 @@ import feign.RequestInterceptor;
 import feign.RequestTemplate;
 import feign.Target;
 import io.github.poaauth.client.internal.AllowedHosts;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Arrays;
@@ -73,8 +75,11 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
   /** Adds the header when the Feign target is allowed; leaves other requests alone. */
   @Override
   public void apply(RequestTemplate template) {
-    String url = template.url();
-    if (!url.startsWith("http")) {
+    // Feign runs interceptors before the target adds its URL: a template carries a URL of its own
+    // only when a URI parameter (or an earlier interceptor) set one; otherwise the target's
+    // URL decides the host.
+    String url = TemplateTarget.absoluteUrl(template);
+    if (url == null) {
       Target<?> target = template.feignTarget();
       url = target == null ? null : target.url();
     }
@@ -110,6 +115,53 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
 
   private boolean isAllowed(URI uri) {
     return hosts.allows(uri);
+  }
+
+  /**
+   * The absolute URL part a template carries itself, read without building the template's URL
+   * ({@link RequestTemplate#url()} builds a string per call, twice the allocation of the header
+   * work). Feign keeps it in a private field; this reads that field when it behaves, on the Feign
+   * version present, as this class assumes (checked once, with a probe template), and otherwise
+   * falls back to {@code url()}.
+   */
+  static final class TemplateTarget {
+    private static final VarHandle FIELD = findField();
+
+    private TemplateTarget() {
+    }
+
+    /** @return the template's own absolute URL (scheme, authority, path), or null if it has none */
+    static String absoluteUrl(RequestTemplate template) {
+      if (FIELD != null) {
+        return (String) FIELD.get(template);
+      }
+      String url = template.url();
+      return url.startsWith("http") ? url : null;
+    }
+
+    static boolean readsTheField() {
+      return FIELD != null;
+    }
+
+    private static VarHandle findField() {
+      try {
+        VarHandle field = MethodHandles.privateLookupIn(RequestTemplate.class, MethodHandles.lookup())
+            .findVarHandle(RequestTemplate.class, "target", String.class);
+        RequestTemplate relative = new RequestTemplate().uri("/probe?q=1");
+        RequestTemplate absolute = new RequestTemplate().uri("/probe");
+        absolute.target("https://probe.invalid:8443/base");
+        Object none = field.get(relative);
+        Object some = field.get(absolute);
+        boolean behaves = none == null
+            && some instanceof String s
+            && s.startsWith("https://probe.invalid:8443")
+            && absolute.url().startsWith(s)
+            && !relative.url().startsWith("http");
+        return behaves ? field : null;
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        return null;
+      }
+    }
   }
 
   @Override

@@ -45,8 +45,8 @@ import javax.net.ssl.SSLContext;
  * {@link Builder#expirySkew(Duration)} but at most 10% of {@code L}. From
  * {@code L - max(refreshAhead, skew)}, with refreshAhead at most 50% of {@code L}, callers still
  * get it at once and one background refresh runs; with {@link Builder#refreshJitter(boolean)}
- * (on by default) that point moves, per token, to a random point between {@code L/2} and
- * there, so that a fleet does not refresh in the same second. Past {@code L - skew}, or with no token,
+ * (on by default) that point moves earlier, per token, so that a fleet does not refresh in the
+ * same second (see there). Past {@code L - skew}, or with no token,
  * callers wait for the one in-flight request, at most {@link Builder#callTimeout(Duration)}.
  * If the clock reads earlier than the token's issue time (it was set back), the token is treated
  * as due for refresh.
@@ -460,11 +460,22 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * Whether each token's background refresh moves to a random point between half the token's
-     * lifetime and the refresh-ahead point (only ever earlier, never later). On by default: a
-     * fleet of services deployed together then does not ask for its tokens in the same second
-     * at every refresh. Turn it off for exactly predictable refresh times (tests); it costs up to
-     * one token request more per lifetime when on.
+     * Whether each token's background refresh moves to a random point before the refresh-ahead
+     * point (only ever earlier, never later). On by default: a fleet of services deployed
+     * together then does not ask for its tokens in the same second at every refresh.
+     *
+     * <p>A token fetched by a background refresh on schedule is refreshed at a point drawn
+     * uniformly between half its lifetime and the refresh-ahead point. Any other token (the
+     * first one, and one fetched after expiry, {@link PoaTokenProvider#invalidate(AccessToken)
+     * invalidation} or failed refreshes: moments a whole fleet may share, such as a deployment
+     * or the end of an outage) is refreshed at a point drawn from the long-run distribution of
+     * those scheduled refreshes: uniform from a tenth of its lifetime to half of it, then
+     * thinning out up to the refresh-ahead point. So a fleet that fetched its tokens in the same
+     * second refreshes at about its long-run rate from the start, not at twice that rate in its
+     * first cycle. The price: up to one token request more per lifetime than without jitter,
+     * and a first token is used for less time than later ones (705 s instead of 1200 s on
+     * average for a 30-minute token with 5 minutes ahead; never less than a tenth of its
+     * lifetime). Turn it off for exactly predictable refresh times (tests).
      *
      * @param refreshJitter whether to jitter
      * @return this builder

@@ -38,6 +38,11 @@ public final class UnauthorizedRecoveringClient implements Client {
 
   private final Client delegate;
   private final PoaApiAuthorization authorization;
+  /** The options last given and their copy that does not follow redirects (one-entry cache). */
+  private volatile NoRedirects noRedirects;
+
+  private record NoRedirects(Request.Options given, Request.Options copy) {
+  }
 
   /**
    * @param delegate the client that sends the requests
@@ -87,10 +92,7 @@ public final class UnauthorizedRecoveringClient implements Client {
     }
     // A request that carries the token is never redirected: a redirect would carry the header
     // to wherever it points, allowed host or not (Feign's default options follow redirects).
-    Request.Options options = given.isFollowRedirects()
-        ? new Request.Options(given.connectTimeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS,
-            given.readTimeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS, false)
-        : given;
+    Request.Options options = given.isFollowRedirects() ? withoutRedirects(given) : given;
     Response response = delegate.execute(request, options);
     if (response.status() != 401) {
       return response;
@@ -116,6 +118,19 @@ public final class UnauthorizedRecoveringClient implements Client {
     Request again = Request.create(request.httpMethod(), request.url(), headers, request.body(),
         request.charset(), request.requestTemplate());
     return delegate.execute(again, options);
+  }
+
+  /** Feign hands the same options for every request of a method: copy them once. */
+  private Request.Options withoutRedirects(Request.Options given) {
+    NoRedirects cached = noRedirects;
+    if (cached != null && cached.given() == given) {
+      return cached.copy();
+    }
+    Request.Options copy = new Request.Options(given.connectTimeoutMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS, given.readTimeoutMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS, false);
+    noRedirects = new NoRedirects(given, copy);
+    return copy;
   }
 
   private static String authorizationOf(Request request) {

@@ -21,6 +21,10 @@ class BearerTokenInterceptorTest {
   interface PartnerApi {
     @RequestLine("GET " + PoaSandbox.API_PATH + "/folios")
     String folios();
+
+    /** Feign sends this to {@code base}, not to the target's URL. */
+    @RequestLine("GET " + PoaSandbox.API_PATH + "/folios")
+    String folios(URI base);
   }
 
   @RegisterExtension
@@ -62,6 +66,47 @@ class BearerTokenInterceptorTest {
         e -> assertThat(e.status()).isEqualTo(401));
     assertThat(lastApiCall().header("Authorization")).isEmpty();
     assertThat(POA.sandbox().tokenRequestCount()).isZero();
+  }
+
+  /**
+   * A URI parameter overrides the target's URL: the host rule applies to where the request goes.
+   * The sandbox answers on 127.0.0.1 under both names; only the allowed name gets the token.
+   */
+  @Test
+  void feignMethodWithUriParameter_isJudgedByThatUri_notByTheTarget() {
+    URI allowed = URI.create(POA.sandbox().baseUrl());
+    URI other = URI.create("http://localhost:" + allowed.getPort());
+    PartnerApi targetAllowed = Feign.builder()
+        .requestInterceptor(BearerTokenInterceptor.forHosts(tokens, "127.0.0.1"))
+        .target(PartnerApi.class, allowed.toString());
+    PartnerApi targetOther = Feign.builder()
+        .requestInterceptor(BearerTokenInterceptor.forHosts(tokens, "127.0.0.1"))
+        .target(PartnerApi.class, other.toString());
+
+    assertThatThrownBy(() -> targetAllowed.folios(other)).isInstanceOf(FeignException.class);
+    assertThat(lastApiCall().header("Authorization")).as("sent to localhost").isEmpty();
+    assertThat(targetOther.folios(allowed)).isEqualTo("{\"accepted\":true}");
+    assertThat(lastApiCall().header("Authorization")).as("sent to 127.0.0.1")
+        .hasValue("Bearer " + RecordedRequest.MASK);
+  }
+
+  /**
+   * The interceptor reads a template's own URL from Feign's private field (no string built per
+   * request) once a probe showed the field means what it assumes; this checks that it does on
+   * the Feign version under test (the matrix runs 13.6 and 13.6.1), and that what it reads
+   * agrees with {@code url()}.
+   */
+  @Test
+  void templateTarget_readsFeignsField_andAgreesWithUrl() {
+    feign.RequestTemplate relative = new feign.RequestTemplate().uri("/v2/folios?page=2");
+    feign.RequestTemplate absolute = new feign.RequestTemplate().uri("/v2/folios");
+    absolute.target("https://api.poa.example.com:8443/base?x=1");
+
+    assertThat(BearerTokenInterceptor.TemplateTarget.readsTheField()).isTrue();
+    assertThat(BearerTokenInterceptor.TemplateTarget.absoluteUrl(relative)).isNull();
+    assertThat(BearerTokenInterceptor.TemplateTarget.absoluteUrl(absolute))
+        .isEqualTo("https://api.poa.example.com:8443/base")
+        .satisfies(url -> assertThat(absolute.url()).startsWith(url));
   }
 
   private static RecordedRequest lastApiCall() {

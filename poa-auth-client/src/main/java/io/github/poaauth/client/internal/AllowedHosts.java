@@ -16,13 +16,23 @@ import java.util.Set;
  * port was given, that port), over {@code https}, or {@code http} to a loopback host, without
  * user info. Used by {@code BearerTokenInterceptor} and {@code PoaApiAuthorization}.
  *
- * <p>Unsupported API: this package may change without notice. Immutable and thread-safe.
+ * <p>Unsupported API: this package may change without notice. Thread-safe; immutable but for
+ * a one-entry cache of the last URL origin judged.
  */
 public final class AllowedHosts {
   /** The hosts as given, lower case, ports included. */
   private final Set<String> given;
   /** Lower-case host to the ports it may be reached on; an empty set means any port. */
   private final Map<String, Set<Integer>> ports;
+  /**
+   * The last origin ({@code scheme://authority}, as written in the URL) that {@link
+   * #allows(String)} judged, and the judgement: requests to the same API, the common case, then
+   * cost a prefix compare instead of a parse. A race only judges an origin again.
+   */
+  private volatile Judged last;
+
+  private record Judged(String origin, boolean allowed) {
+  }
 
   private AllowedHosts(Set<String> given, Map<String, Set<Integer>> ports) {
     this.given = given;
@@ -106,14 +116,61 @@ public final class AllowedHosts {
   }
 
   /**
+   * Judged by the URL's origin, its {@code scheme://authority}, which decides who receives the
+   * request; the rest of the URL plays no part.
+   *
    * @param url a request's absolute URL
-   * @return whether a request to it may carry the token; a malformed URL may not
+   * @return whether a request to it may carry the token; a URL without an origin, or with a
+   *     malformed one, may not
    */
   public boolean allows(String url) {
-    try {
-      return url != null && allows(URI.create(url));
-    } catch (IllegalArgumentException e) {
+    if (url == null) {
       return false;
     }
+    Judged j = last;
+    if (j != null && hasOrigin(url, j.origin())) {
+      return j.allowed();
+    }
+    String origin = originOf(url);
+    if (origin == null) {
+      return false;
+    }
+    boolean allowed;
+    try {
+      allowed = allows(URI.create(origin));
+    } catch (IllegalArgumentException e) {
+      allowed = false;
+    }
+    last = new Judged(origin, allowed);
+    return allowed;
+  }
+
+  /**
+   * Whether {@code url} starts with {@code origin} followed by the end of the authority: then its
+   * scheme, user info, host and port are those of the URL the origin came from (RFC 3986: the
+   * authority ends at the first {@code /}, {@code ?} or {@code #}).
+   */
+  static boolean hasOrigin(String url, String origin) {
+    if (!url.startsWith(origin)) {
+      return false;
+    }
+    if (url.length() == origin.length()) {
+      return true;
+    }
+    char next = url.charAt(origin.length());
+    return next == '/' || next == '?' || next == '#';
+  }
+
+  /** @return {@code scheme://authority} as written at the start of {@code url}, or null */
+  static String originOf(String url) {
+    int colon = url.indexOf("://");
+    if (colon <= 0) {
+      return null;
+    }
+    int end = colon + 3;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+      end++;
+    }
+    return url.substring(0, end);
   }
 }

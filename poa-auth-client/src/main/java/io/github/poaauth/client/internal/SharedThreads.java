@@ -2,7 +2,6 @@ package io.github.poaauth.client.internal;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +21,15 @@ public final class SharedThreads {
   /** Background refreshes of all providers at most run this many at a time; more wait in line. */
   public static final int REFRESH_THREADS = 4;
 
+  /**
+   * The shared HTTP clients' asynchronous work (completing exchanges; their I/O runs on each
+   * client's one selector thread) at most runs on this many threads, whatever the number of
+   * providers and callers. Its tasks never wait for a refresh, so a bound cannot deadlock.
+   */
+  public static final int HTTP_THREADS = 4;
+
   private static final ExecutorService REFRESH = bounded("poa-auth-refresh", REFRESH_THREADS);
-  private static final ExecutorService HTTP = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30,
-      TimeUnit.SECONDS, new SynchronousQueue<>(), factory("poa-auth-http"));
+  private static final ExecutorService HTTP = bounded("poa-auth-http", HTTP_THREADS);
 
   private SharedThreads() {
   }

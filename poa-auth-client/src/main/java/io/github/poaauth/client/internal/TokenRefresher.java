@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -292,8 +293,7 @@ public final class TokenRefresher implements AutoCloseable {
 
   private void succeeded(Flight flight, GuardedTokenFetch.Outcome outcome, Duration took) {
     AccessToken token = outcome.token();
-    CachedToken fresh = CachedToken.of(token, settings.refreshAhead(), settings.expirySkew(),
-        settings.refreshJitter() ? java.util.concurrent.ThreadLocalRandom.current().nextDouble() : 0);
+    CachedToken fresh = cacheEntry(token, flight.background && failuresInARow == 0);
     cached = fresh;
     // close() sets `closed` before it clears the cache: whichever of the two clears runs last,
     // a closed provider is left without a token, so its hot path cannot hand one out.
@@ -316,6 +316,22 @@ public final class TokenRefresher implements AutoCloseable {
         token.expiresAt()));
     inFlight.compareAndSet(flight, null);
     flight.result.complete(fresh);
+  }
+
+  /**
+   * @param onSchedule whether the token replaces one on schedule (a background refresh that
+   *     succeeded at its first try): only such tokens keep a fleet's refreshes spread; every
+   *     other fetch is a moment many services may share (see {@link CachedToken})
+   */
+  private CachedToken cacheEntry(AccessToken token, boolean onSchedule) {
+    if (!settings.refreshJitter()) {
+      return CachedToken.of(token, settings.refreshAhead(), settings.expirySkew(), 0);
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return onSchedule
+        ? CachedToken.of(token, settings.refreshAhead(), settings.expirySkew(), random.nextDouble())
+        : CachedToken.staggered(token, settings.refreshAhead(), settings.expirySkew(),
+            random.nextDouble(), random.nextDouble());
   }
 
   private void failed(Flight flight, GuardedTokenFetch.Outcome outcome, Duration took) {

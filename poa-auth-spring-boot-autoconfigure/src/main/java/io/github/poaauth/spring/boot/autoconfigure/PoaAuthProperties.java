@@ -52,8 +52,9 @@ public class PoaAuthProperties {
   private Duration refreshAhead = PoaTokenProvider.DEFAULT_REFRESH_AHEAD;
 
   /**
-   * Whether each background refresh moves to a random point between half the token lifetime
-   * and the refresh-ahead point, so that a fleet deployed together does not refresh together.
+   * Whether each token's refresh moves to a random point before the refresh-ahead point (after
+   * a scheduled refresh: from half the token lifetime on; for a first token: from a tenth of it on),
+   * so that a fleet deployed together does not refresh together.
    */
   private boolean refreshJitter = true;
 

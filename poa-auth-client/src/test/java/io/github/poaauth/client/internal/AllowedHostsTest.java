@@ -1,0 +1,76 @@
+package io.github.poaauth.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The one-entry origin cache of {@link AllowedHosts#allows(String)} never changes a judgement. */
+class AllowedHostsTest {
+  private static final List<String> HOSTS = List.of("api.poa.example.com", "127.0.0.1:8443");
+
+  /** URLs that share a prefix with an allowed origin, or differ from one in one detail. */
+  private static final List<String> URLS = List.of(
+      "https://api.poa.example.com/v2/folios",
+      "https://api.poa.example.com",
+      "https://api.poa.example.com?page=2",
+      "https://api.poa.example.com#top",
+      "https://api.poa.example.com.evil.example/v2/folios",
+      "https://api.poa.example.com@evil.example/v2/folios",
+      "https://api.poa.example.com:8443/v2/folios",
+      "https://api.poa.example.com:443/v2/folios",
+      "https://user@api.poa.example.com/v2/folios",
+      "http://api.poa.example.com/v2/folios",
+      "HTTPS://API.POA.EXAMPLE.COM/v2/folios",
+      "https://evil.example/collect",
+      "https://evil.example/collect?to=https://api.poa.example.com",
+      "http://127.0.0.1:8443/x",
+      "http://127.0.0.1:8444/x",
+      "http://127.0.0.1/x",
+      "https://api.poa.example.com\\@evil.example/",
+      "https://api.poa.example.com/a b",
+      "not a url",
+      "");
+
+  @Test
+  void everyUrl_afterEveryOther_isJudgedAsWithoutTheCache() {
+    for (String first : URLS) {
+      for (String second : URLS) {
+        AllowedHosts cached = AllowedHosts.of(HOSTS);
+        cached.allows(first);
+
+        assertThat(cached.allows(second)).as("%s after %s", second, first)
+            .isEqualTo(AllowedHosts.of(HOSTS).allows(second));
+      }
+    }
+  }
+
+  @Test
+  void judgements_withoutTheCache() {
+    AllowedHosts hosts = AllowedHosts.of(HOSTS);
+
+    assertThat(URLS.stream().filter(url -> AllowedHosts.of(HOSTS).allows(url)).toList())
+        .containsExactly(
+            "https://api.poa.example.com/v2/folios",
+            "https://api.poa.example.com",
+            "https://api.poa.example.com?page=2",
+            "https://api.poa.example.com#top",
+            "https://api.poa.example.com:8443/v2/folios", // a host given without port: any port
+            "https://api.poa.example.com:443/v2/folios",
+            "HTTPS://API.POA.EXAMPLE.COM/v2/folios",
+            "http://127.0.0.1:8443/x",
+            "https://api.poa.example.com/a b"); // the origin decides; the path plays no part
+    assertThat(hosts.allows((String) null)).isFalse();
+  }
+
+  @Test
+  void origin_endsWhereTheAuthorityEnds() {
+    assertThat(AllowedHosts.originOf("https://a.example:8443/x?y#z")).isEqualTo("https://a.example:8443");
+    assertThat(AllowedHosts.originOf("https://a.example?y")).isEqualTo("https://a.example");
+    assertThat(AllowedHosts.originOf("https://a.example")).isEqualTo("https://a.example");
+    assertThat(AllowedHosts.originOf("/relative")).isNull();
+    assertThat(AllowedHosts.hasOrigin("https://a.example.evil/x", "https://a.example")).isFalse();
+    assertThat(AllowedHosts.hasOrigin("https://a.example:1/x", "https://a.example")).isFalse();
+    assertThat(AllowedHosts.hasOrigin("https://a.example/x", "https://a.example")).isTrue();
+  }
+}
