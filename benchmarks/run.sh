@@ -5,8 +5,7 @@
 #                               with the GC profiler, the refresh-boundary harness (64 threads,
 #                               paced and unpaced), many providers, a fleet, the CLI's cold
 #                               start paired with a minimal java.net.http program (10 rounds);
-#                               writes
-#                               poa-auth-benchmarks/target/reports/BENCHMARKS.md, which
+#                               writes poa-auth-benchmarks/target/reports/BENCHMARKS.md, which
 #                               scripts/update-docs.sh copies to docs/BENCHMARKS.md
 #   benchmarks/run.sh --smoke   the same steps in seconds, to check that they work; writes only
 #                               under poa-auth-benchmarks/target/bench-run
@@ -24,7 +23,7 @@ for arg in "$@"; do
   case "$arg" in
     --smoke) mode=smoke ;;
     --cli-baseline=?*) cli_baseline=$(realpath "${arg#--cli-baseline=}") ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown argument '$arg': use no argument (full run), --smoke, --cli-baseline=JAR" >&2
        exit 2 ;;
   esac
