@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs poa-auth's benchmarks and writes a report of what it measured, under target/ only.
 #
-#   benchmarks/run.sh           full run (about 6 minutes on 2 cores): JMH at 1 and 2 threads
+#   benchmarks/run.sh           full run (about 8 minutes on 2 cores): JMH at 1 and 2 threads
 #                               with the GC profiler, the refresh-boundary harness (64 threads,
-#                               paced and unpaced), the CLI's cold start; writes
-#                               poa-auth-benchmarks/target/reports/BENCHMARKS.md, which
+#                               paced and unpaced), many providers, a fleet, the CLI's cold
+#                               start paired with a minimal java.net.http program (10 rounds);
+#                               writes poa-auth-benchmarks/target/reports/BENCHMARKS.md, which
 #                               scripts/update-docs.sh copies to docs/BENCHMARKS.md
 #   benchmarks/run.sh --smoke   the same steps in seconds, to check that they work; writes only
 #                               under poa-auth-benchmarks/target/bench-run
+#   --cli-baseline=JAR          (with either) also times `java -jar JAR token` in the cold-start
+#                               rounds: another build's CLI jar, e.g. main's, for a before/after
 #
 # Numbers taken while other work runs on the machine are noisy: the load average is recorded
 # before and after every step. JAVA_HOME selects the JDK (default: java on the PATH).
@@ -15,12 +18,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=full
-case "${1:-}" in
-  "") ;;
-  --smoke) mode=smoke ;;
-  -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-  *) echo "unknown argument '$1': use no argument (full run) or --smoke" >&2; exit 2 ;;
-esac
+cli_baseline=
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) mode=smoke ;;
+    --cli-baseline=?*) cli_baseline=$(realpath "${arg#--cli-baseline=}") ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "unknown argument '$arg': use no argument (full run), --smoke, --cli-baseline=JAR" >&2
+       exit 2 ;;
+  esac
+done
+if [[ -n $cli_baseline && ! -f $cli_baseline ]]; then
+  echo "--cli-baseline: no file $cli_baseline" >&2
+  exit 2
+fi
 
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 out=poa-auth-benchmarks/target/bench-run
@@ -100,48 +111,68 @@ if [[ $mode == full ]]; then
   cp "$out/fleet.svg" "$(dirname "$report")/fleet-refresh-jitter.svg"
 fi
 
-# --- cold start of the CLI ------------------------------------------------------------------
-cold_cmd=("$java" -jar "$cli_jar" token --sandbox)
+# --- cold start of the CLI, paired with a minimal java.net.http program ---------------------
+# One sandbox (in the harness's JVM) answers every run; the rounds alternate the commands.
+# The yardstick comes first: the least a Java program does to get the token (MinimalTokenPost,
+# default JVM options). Then the CLI as the README tells partners to run it (the launcher
+# poa-auth next to the jar), the same jar with plain `java -jar`, a baseline jar if given, and,
+# for comparison only, the minimal program with the launcher's JVM options and its own
+# class-data archive: what those options alone are worth.
+cli_launcher=poa-auth-cli/target/poa-auth
+launcher_opts=$(sed -n 's/^opts="\(.*\)"$/\1/p' poa-auth-cli/src/main/launcher/poa-auth 2>/dev/null || true)
+# The module's own jar (a class-data archive takes jars only, not class directories).
+minimal_jar=$(find poa-auth-benchmarks/target -maxdepth 1 -name 'poa-auth-benchmarks-*.jar' \
+  ! -name '*-sources.jar' ! -name '*-javadoc.jar' | head -n 1)
+minimal_cp="-cp $minimal_jar io.github.poaauth.benchmarks.MinimalTokenPost"
+cold_cmd=()
+archive_write_ms=
 if $has_cli && [[ -f $cli_jar ]]; then
-  say "cold start: ${cold_cmd[*]} x $cold_runs"
+  cold_commands=("--command=minimal=$java $minimal_cp")
+  if [[ -x $cli_launcher ]]; then
+    cold_commands+=("--command=poa-auth (launcher)=$cli_launcher token")
+    # What the launcher's first run with a new jar or JDK adds: writing its archive.
+    start_ns=$(date +%s%N)
+    POA_AUTH_CDS=write "$cli_launcher"
+    archive_write_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+  fi
+  cold_commands+=("--command=java -jar=$java -jar $cli_jar token")
+  if [[ -n $cli_baseline ]]; then
+    cold_commands+=("--command=baseline jar=$java -jar $cli_baseline token")
+  fi
+  minimal_jsa=$PWD/$out/minimal.jsa
+  [[ -n $launcher_opts ]] && cold_commands+=("--command=minimal, launcher's JVM options=$java $launcher_opts -XX:SharedArchiveFile=$minimal_jsa $minimal_cp")
+  cold_cmd=("$java" -cp "$jar" io.github.poaauth.benchmarks.ColdStartHarness
+    "--rounds=$cold_runs" "--markdown=$out/cold-start.md")
+  [[ -n $launcher_opts ]] && cold_cmd+=(
+    "--setup=minimal's archive=$java $launcher_opts -XX:ArchiveClassesAtExit=$minimal_jsa $minimal_cp")
+  cold_cmd+=("${cold_commands[@]}")
+  say "${cold_cmd[*]}"
   note_load "before cold start"
-  : > "$out/cold-start-ms.txt"
-  : > "$out/cold-start-exit-ms.txt"
-  for ((i = 0; i < cold_runs; i++)); do
-    start=$(date +%s%N)
-    # The CLI prints the token as soon as it has it: the first line on stdout marks the token.
-    if ! first=$("${cold_cmd[@]}" 2> "$out/cold-start-stderr.txt" \
-        | { IFS= read -r _ && date +%s%N; cat > /dev/null; }); then
-      echo "the CLI failed; its stderr:" >&2
-      cat "$out/cold-start-stderr.txt" >&2
-      exit 1
-    fi
-    end=$(date +%s%N)
-    echo $(( (first - start) / 1000000 )) >> "$out/cold-start-ms.txt"
-    echo $(( (end - start) / 1000000 )) >> "$out/cold-start-exit-ms.txt"
-  done
+  "${cold_cmd[@]}" > /dev/null
   note_load "after cold start"
-  stats() {  # file -> "median min max sorted-list"
-    local sorted n median
-    local -a v
-    sorted=$(sort -n "$1" | tr '\n' ' ')
-    read -r -a v <<< "$sorted"
-    n=${#v[@]}
-    if (( n % 2 )); then median=${v[n / 2]}; else median=$(( (v[n / 2 - 1] + v[n / 2]) / 2 )); fi
-    echo "$median ms | ${v[0]} ms | ${v[n - 1]} ms | $sorted"
-  }
-  cold_section="\`${cold_cmd[*]}\`, $cold_runs runs one after another, wall time from starting
-the process to the first line it prints on stdout (the token: JVM start, sandbox start, the
-token request) and to its exit:
+  cold_section="\`ColdStartHarness\` (command below): the time from starting a process to its exit, for
+each command, against one \`poa-auth-sandbox\` on loopback that the harness starts once. The
+first command is the yardstick of issue 16's target 4 (the CLI at most 1.1x it): a minimal
+program that sends the same form POST with \`java.net.http\` and prints the body
+(\`MinimalTokenPost\`, plain \`java -cp\` with the benchmark module's jar, default JVM
+options). Then the CLI as the README runs it (the launcher \`poa-auth\`: C1 only, serial GC,
+its class-data archive) and the same jar with plain \`java -jar\`. The last row is for comparison only: the minimal program with the
+launcher's JVM options and a class-data archive of its own, i.e. what those options are worth
+to any program; the CLI's distance to it is what poa-auth itself costs. Every command reads
+\`POA_BASE_URL\`, \`POA_CLIENT_ID\` and \`POA_CLIENT_SECRET\` from its environment, and none gets
+\`JAVA_TOOL_OPTIONS\` or \`JDK_JAVA_OPTIONS\`. *Paired ratio* is the median over the rounds of
+each round's run divided by the yardstick's run of the same round. *Token line to exit* is what
+a JVM spends after printing. The first run of each command is untimed and shown apart (page
+cache).
 
-| | median | min | max | all (ms, sorted) |
-|---|---:|---:|---:|---|
-| JVM start to first token | $(stats "$out/cold-start-ms.txt")|
-| JVM start to exit | $(stats "$out/cold-start-exit-ms.txt")|"
+$(cat "$out/cold-start.md")
+${archive_write_ms:+
+Writing the launcher's class-data archive (\`POA_AUTH_CDS=write $cli_launcher\`, a
+\`token --sandbox\` training run; the build does it, and the launcher's first run after the jar or
+the JDK changed): $archive_write_ms ms, once.}"
 else
   cold_section="Not measured: \`poa-auth-cli\` is not a module of this checkout yet, so there is no
-\`$cli_jar\`. Once it is, this script builds it and times \`${cold_cmd[*]}\`
-$cold_runs times (wall time from process start to the first token and to exit)."
+\`$cli_jar\`."
 fi
 
 # --- the report (docs/BENCHMARKS.md once scripts/update-docs.sh copies it) ---------------------
@@ -188,7 +219,7 @@ ${harness_cmd[*]}
 ${many_cmd[*]}
 ${fleet_cmd[*]}
 EOF
-  if $has_cli && [[ -f $cli_jar ]]; then echo "${cold_cmd[*]}    # $cold_runs times"; fi
+  if (( ${#cold_cmd[@]} )); then printf '%q ' "${cold_cmd[@]}"; echo; fi
   cat <<EOF
 \`\`\`
 
@@ -276,8 +307,10 @@ mv "$report.tmp" "$report"
 say "wrote $report"
 if [[ $mode == smoke ]]; then
   # The smoke run checks that every step produced its part, not how fast anything was.
-  for part in 'PoaTokenProvider.token()' 'token() / floor 2' 'server requests equal refreshes' \
-      'heap per provider' 'refreshJitter on (after)'; do
+  parts=('PoaTokenProvider.token()' 'token() / floor 2' 'server requests equal refreshes'
+    'heap per provider' 'refreshJitter on (after)')
+  if $has_cli; then parts+=('| minimal: `' 'paired ratio'); fi
+  for part in "${parts[@]}"; do
     grep -qF "$part" "$report" || { echo "smoke run FAILED: no '$part' in $report" >&2; exit 1; }
   done
   for invariant in 'server requests equal refreshes' 'no token handed out past its expiry'; do

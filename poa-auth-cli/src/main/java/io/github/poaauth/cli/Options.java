@@ -2,27 +2,26 @@ package io.github.poaauth.cli;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.ParseResult;
 
 /**
- * The parsed command line, parsed by picocli's programmatic API (no annotations read at run
- * time: the token path's start-up stays short).
+ * The parsed command line. Its grammar is picocli's ({@link PicocliGrammar}, the programmatic
+ * API); a well-formed {@code token} command line is read without picocli ({@link #fastPath}),
+ * because loading picocli costs a cold start about 150 ms of CPU that no class-data archive
+ * can save (picocli's classes are Java 5 class files, which CDS does not archive). The fast
+ * path takes only command lines whose meaning under picocli is plain, and gives the same
+ * result; {@code OptionsFastPathTest} checks that against picocli, command line by command
+ * line. Everything else, errors and help included, goes through picocli.
  *
  * <p>No error message ever holds what the user typed, only our own option names and positions:
  * a user who mistypes an option may have put the secret in it ({@code -p<secret>},
  * {@code -<secret>}, {@code -v=<secret>}, {@code --base-url <secret>}). Picocli's own messages
- * quote the argument, so they are never shown; {@link #usageError} words each kind of error
+ * quote the argument, so they are never shown; {@link PicocliGrammar} words each kind of error
  * anew.
  */
 final class Options {
@@ -53,42 +52,113 @@ final class Options {
 
   private Options() {}
 
+  /** What a command line matched: options by their longest name, each with its values. */
+  static final class Matched {
+    private final Map<String, List<String>> values;
+
+    Matched(Map<String, List<String>> values) {
+      this.values = Map.copyOf(values);
+    }
+
+    boolean has(String option) {
+      return values.containsKey(option);
+    }
+
+    /** The option's last value, "" if it has none. */
+    String value(String option) {
+      List<String> all = values(option);
+      return all.isEmpty() ? "" : all.get(all.size() - 1);
+    }
+
+    /** Every value of the option, in order. */
+    List<String> values(String option) {
+      return values.getOrDefault(option, List.of());
+    }
+  }
+
   static Options parse(String... args) throws UsageException {
     refuseASecretOption(args);
-    CommandLine root = commandLine();
-    ParseResult result;
-    try {
-      result = root.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      throw usageError(e, args, root);
-    }
+    Matched token = fastPath(args);
+    return token != null ? of(TOKEN, token) : PicocliGrammar.parse(args);
+  }
+
+  /** The options of a command that picocli (or the fast path) matched. */
+  static Options of(String command, Matched matched) throws UsageException {
     Options options = new Options();
-    if (result.isUsageHelpRequested()) {
-      options.help = true;
-      return options;
-    }
-    ParseResult sub = result.subcommand();
-    if (sub == null) {
-      throw new UsageException(noCommand());
-    }
-    if (sub.isUsageHelpRequested()) {
-      options.help = true;
-      return options;
-    }
-    options.command = sub.commandSpec().name();
-    if (TOKEN.equals(options.command)) {
-      options.readToken(sub);
+    options.command = command;
+    if (TOKEN.equals(command)) {
+      options.readToken(matched);
     } else {
-      options.readSandbox(sub);
+      options.readSandbox(matched);
     }
     return options;
   }
 
-  private void readToken(ParseResult token) throws UsageException {
-    sandbox = token.hasMatchedOption("--sandbox");
-    header = token.hasMatchedOption("--header");
-    verbose = token.hasMatchedOption("--verbose");
-    secretStdin = token.hasMatchedOption("--secret-stdin");
+  /** {@code --help}, at the top or on a command. */
+  static Options helpRequested() {
+    Options options = new Options();
+    options.help = true;
+    return options;
+  }
+
+  private static final List<String> FLAGS =
+      List.of("--sandbox", "--header", "--secret-stdin", "--verbose");
+  private static final List<String> VALUED = List.of("--base-url", "--client-id");
+
+  /**
+   * The options of a {@code token} command line read without picocli, or null where picocli
+   * has to read it: only {@code token} followed by our own flags and valued options, each at
+   * most once, whose values are plain (visible ASCII without quotes or backslashes, not
+   * starting with {@code -} or {@code @}, and not a command's name). On such a line picocli
+   * matches exactly those options with exactly those values.
+   */
+  static Matched fastPath(String... args) {
+    if (args.length == 0 || !TOKEN.equals(args[0])) {
+      return null;
+    }
+    Map<String, List<String>> matched = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String arg = args[i];
+      String name = "-v".equals(arg) ? "--verbose" : arg;
+      List<String> values = List.of();
+      int eq = arg.indexOf('=');
+      if (FLAGS.contains(name)) {
+        // a flag: no value
+      } else if (VALUED.contains(arg) && i + 1 < args.length) {
+        values = List.of(args[++i]);
+      } else if (eq > 0 && VALUED.contains(arg.substring(0, eq))) {
+        name = arg.substring(0, eq);
+        values = List.of(arg.substring(eq + 1));
+      } else {
+        return null;
+      }
+      boolean plain = values.stream().allMatch(Options::isPlainValue);
+      if (!plain || matched.putIfAbsent(name, values) != null) {
+        return null;
+      }
+    }
+    return new Matched(matched);
+  }
+
+  private static boolean isPlainValue(String value) {
+    if (value.isEmpty() || value.charAt(0) == '-' || value.charAt(0) == '@'
+        || TOKEN.equals(value) || SANDBOX.equals(value)) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c <= ' ' || c > '~' || c == '"' || c == '\'' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void readToken(Matched token) throws UsageException {
+    sandbox = token.has("--sandbox");
+    header = token.has("--header");
+    verbose = token.has("--verbose");
+    secretStdin = token.has("--secret-stdin");
     baseUrl = value(token, "--base-url");
     clientId = value(token, "--client-id");
     if (sandbox && baseUrl != null) {
@@ -97,7 +167,7 @@ final class Options {
     }
   }
 
-  private void readSandbox(ParseResult sandboxCommand) throws UsageException {
+  private void readSandbox(Matched sandboxCommand) throws UsageException {
     String portText = value(sandboxCommand, "--port");
     if (portText != null) {
       try {
@@ -109,7 +179,7 @@ final class Options {
         throw new UsageException("--port must be a number from 0 (any free port) to 65535");
       }
     }
-    List<String> clientValues = sandboxCommand.matchedOptionValue("--client", List.<String>of());
+    List<String> clientValues = sandboxCommand.values("--client");
     for (String client : clientValues) {
       typedValues.add(client);
       int colon = client.indexOf(':');
@@ -128,11 +198,11 @@ final class Options {
   }
 
   /** The option's last value, trimmed; null if not given. */
-  private String value(ParseResult command, String name) throws UsageException {
-    if (!command.hasMatchedOption(name)) {
+  private String value(Matched command, String name) throws UsageException {
+    if (!command.has(name)) {
       return null;
     }
-    String value = command.matchedOptionValue(name, "");
+    String value = command.value(name);
     typedValues.add(value);
     if (value.isBlank() || value.startsWith("--")) {
       throw new UsageException(name + " needs a value");
@@ -166,49 +236,6 @@ final class Options {
     return duration;
   }
 
-  /** The command line's grammar. Settings are set after the subcommands are added: they propagate. */
-  private static CommandLine commandLine() {
-    CommandSpec token = CommandSpec.create().name(TOKEN)
-        .addOption(flag("--sandbox"))
-        .addOption(flag("--header"))
-        .addOption(flag("--secret-stdin"))
-        .addOption(flag("-v", "--verbose"))
-        .addOption(valued("--base-url", "URL"))
-        .addOption(valued("--client-id", "ID"))
-        .addOption(help());
-    CommandSpec sandbox = CommandSpec.create().name(SANDBOX)
-        .addOption(valued("--port", "N"))
-        .addOption(OptionSpec.builder("--client").paramLabel("ID:SECRET").arity("1")
-            .type(List.class).auxiliaryTypes(String.class).build())
-        .addOption(valued("--token-lifetime", "DURATION"))
-        .addOption(help());
-    CommandSpec root = CommandSpec.create().name(PoaAuthCli.NAME)
-        .addOption(help())
-        .addSubcommand(TOKEN, token)
-        .addSubcommand(SANDBOX, sandbox);
-    CommandLine commandLine = new CommandLine(root);
-    // "@file" would make picocli read a file named by the argument, and quote it in errors.
-    commandLine.setExpandAtFiles(false);
-    // As before picocli: an option given twice takes its last value.
-    commandLine.setOverwrittenOptionsAllowed(true);
-    commandLine.setUnmatchedArgumentsAllowed(false);
-    // As before picocli: -vh is not -v -h; a cluster would make -v<secret> a row of options.
-    commandLine.setPosixClusteredShortOptionsAllowed(false);
-    return commandLine;
-  }
-
-  private static OptionSpec flag(String... names) {
-    return OptionSpec.builder(names).arity("0").type(boolean.class).build();
-  }
-
-  private static OptionSpec valued(String name, String label) {
-    return OptionSpec.builder(name).paramLabel(label).arity("1").type(String.class).build();
-  }
-
-  private static OptionSpec help() {
-    return OptionSpec.builder("-h", "--help").usageHelp(true).build();
-  }
-
   /** A secret option is refused before anything else, whatever else is wrong. */
   private static void refuseASecretOption(String[] args) throws UsageException {
     for (String arg : args) {
@@ -223,74 +250,5 @@ final class Options {
             + " other users can read it (ps): set POA_CLIENT_SECRET or pipe it to --secret-stdin");
       }
     }
-  }
-
-  /**
-   * Picocli's error, said again without what the user typed: only the names of our own options,
-   * the position of the argument, and how to go on.
-   */
-  private static UsageException usageError(CommandLine.ParameterException e, String[] args,
-      CommandLine root) {
-    if (e.getCommandLine() == root && Arrays.stream(args).noneMatch(Options::isCommand)) {
-      return new UsageException(noCommand());
-    }
-    if (e instanceof CommandLine.UnmatchedArgumentException) {
-      CommandLine.UnmatchedArgumentException unmatched = (CommandLine.UnmatchedArgumentException) e;
-      String first = unmatched.getUnmatched().isEmpty() ? "" : unmatched.getUnmatched().get(0);
-      String position = position(args, first);
-      if (first.startsWith("-") && first.length() > 1) {
-        // Picocli's suggestions are names of our options, never the argument itself.
-        List<String> suggestions = unmatched.getSuggestions();
-        return new UsageException("unknown option" + position
-            + (suggestions.isEmpty() ? "" : "; did you mean " + suggestions.get(0) + "?")
-            + " (see --help; the argument is not shown, in case it holds a secret)");
-      }
-      return new UsageException("unexpected argument" + position + "; the commands are '"
-          + TOKEN + "' and '" + SANDBOX + "' (see --help; the argument is not shown, in case it"
-          + " holds a secret)");
-    }
-    if (e instanceof CommandLine.MissingParameterException) {
-      List<ArgSpec> missing = ((CommandLine.MissingParameterException) e).getMissing();
-      if (!missing.isEmpty() && missing.get(0) instanceof OptionSpec) {
-        return new UsageException(((OptionSpec) missing.get(0)).longestName() + " needs a value");
-      }
-    }
-    if (e instanceof CommandLine.MaxValuesExceededException) {
-      // A flag given a value (--verbose=x, -v=x); picocli names neither in the exception.
-      for (OptionSpec option : e.getCommandLine().getCommandSpec().options()) {
-        for (String name : option.names()) {
-          if (option.arity().max() == 0
-              && Arrays.stream(args).anyMatch(arg -> arg.startsWith(name + "="))) {
-            return new UsageException(option.longestName() + " takes no value (see --help)");
-          }
-        }
-      }
-    }
-    ArgSpec spec = e.getArgSpec();
-    if (spec instanceof OptionSpec) {
-      OptionSpec option = (OptionSpec) spec;
-      return new UsageException(option.longestName() + (option.arity().max() == 0
-          ? " takes no value" : " was given a value it cannot take") + " (see --help)");
-    }
-    return new UsageException("the command line cannot be read (see --help; the arguments are not"
-        + " shown, in case one holds a secret)");
-  }
-
-  private static boolean isCommand(String arg) {
-    return TOKEN.equals(arg) || SANDBOX.equals(arg);
-  }
-
-  private static String noCommand() {
-    return "no command given: use '" + TOKEN + "' or '" + SANDBOX + "' (see --help)";
-  }
-
-  /** " at position N" (1-based, as a shell user counts), or nothing when it cannot be told. */
-  private static String position(String[] args, String arg) {
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals(arg)) {
-        return " at position " + (i + 1);
-      }
-    }
-    return "";
   }
 }

@@ -137,8 +137,47 @@ public final class PoaAuthCli {
   public static void main(String[] args) {
     int code = new PoaAuthCli(System.getenv(), System.in, System.out, System.err).run(args);
     System.out.flush();
+    endHttpClientSelectorThreads();
     System.exit(code);
   }
+
+  /**
+   * Ends the selector thread of every {@code java.net.http} client, right before the JVM exits,
+   * when the run is over. A JVM that exits waits up to 300 ms for its threads that run native
+   * code to stop, and an HTTP client's selector thread always does (it waits in epoll); JDK 17
+   * has no {@code HttpClient.close()} to end it, so every {@code poa-auth token} spent about
+   * 300 ms between printing the token and exiting. The selector thread stops when interrupted
+   * (its loop checks, and an interrupt wakes the selector up), and closes its selector as it
+   * goes. Not for a JVM that goes on: any exchange still open on such a client would fail.
+   */
+  static void endHttpClientSelectorThreads() {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[root.activeCount() + 16];
+    int count = root.enumerate(threads, true);
+    List<Thread> selectors = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      if (SELECTOR_THREAD_CLASS.equals(threads[i].getClass().getName())) {
+        selectors.add(threads[i]);
+        threads[i].interrupt();
+      }
+    }
+    try {
+      for (Thread selector : selectors) {
+        selector.join(SELECTOR_STOP_WAIT_MS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The class of java.net.http's selector threads (JDK 17 and 21 name it so). */
+  private static final String SELECTOR_THREAD_CLASS =
+      "jdk.internal.net.http.HttpClientImpl$SelectorManager";
+  /** A selector thread stops within a millisecond; this is at most what exit waits for it. */
+  private static final long SELECTOR_STOP_WAIT_MS = 100;
 
   /**
    * Runs the command line.
