@@ -1,4 +1,4 @@
-package io.github.poaauth.keycloak;
+package io.github.poaauth.keycloak.support;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safe; each exchange runs on its own daemon thread.
  */
-final class TokenPathGateway implements AutoCloseable {
+public final class TokenPathGateway implements AutoCloseable {
 
   /**
    * Not forwarded: hop-by-hop headers (RFC 9110 section 7.6.1) and those the JDK client or server
@@ -68,7 +68,7 @@ final class TokenPathGateway implements AutoCloseable {
    *     {@code http://127.0.0.1:8080/realms/cybrillarta/protocol/openid-connect/token}
    * @return a gateway listening on a free loopback port
    */
-  static TokenPathGateway start(URI upstreamTokenEndpoint) throws IOException {
+  public static TokenPathGateway start(URI upstreamTokenEndpoint) throws IOException {
     HttpServer server = HttpServer.create(
         new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
     ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
@@ -84,16 +84,16 @@ final class TokenPathGateway implements AutoCloseable {
   }
 
   /** @return {@code http://127.0.0.1:<port>}: the base URL a POA client is given */
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + port();
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
   /** @return how many requests arrived on the token path since the gateway started */
-  int tokenRequests() {
+  public int tokenRequests() {
     return tokenRequests.get();
   }
 
