@@ -139,7 +139,7 @@ public final class JwksProtectedApi implements AutoCloseable {
 
   /** @return {@code http://127.0.0.1:<port>}; the API is at {@link #BASE_PATH} below it */
   public String baseUrl() {
-    return "http://127.0.0.1:" + hostAndPort();
+    return "http://" + hostAndPort();
   }
 
   /** @return {@code 127.0.0.1:<port>}: the one host a client should send the token to */
