@@ -3,13 +3,10 @@ package io.github.poaauth.keycloak.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +22,6 @@ import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -79,8 +74,7 @@ public final class JwksProtectedApi implements AutoCloseable {
   private record Keys(Map<String, PublicKey> byKid, long fetchedAtNanos) {
   }
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LoopbackServer server;
   private final HttpClient http;
   private final URI jwks;
   private final Duration maxAge;
@@ -97,10 +91,8 @@ public final class JwksProtectedApi implements AutoCloseable {
   /** How many more valid tokens to answer 401 ({@link #rejectTokens(int)}). */
   private final AtomicInteger toReject = new AtomicInteger();
 
-  private JwksProtectedApi(HttpServer server, ExecutorService executor, URI jwks,
-      Duration maxAge) {
+  private JwksProtectedApi(LoopbackServer server, URI jwks, Duration maxAge) {
     this.server = server;
-    this.executor = executor;
     this.jwks = jwks;
     this.maxAge = maxAge;
     this.http = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT)
@@ -117,23 +109,14 @@ public final class JwksProtectedApi implements AutoCloseable {
    * @throws IllegalStateException the first fetch of the keys failed
    */
   public static JwksProtectedApi start(URI keycloak, Duration maxAge) throws IOException {
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-    ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "poa-api-stand-in");
-      thread.setDaemon(true);
-      return thread;
-    });
-    JwksProtectedApi api = new JwksProtectedApi(server, executor,
+    JwksProtectedApi api = new JwksProtectedApi(LoopbackServer.create("poa-api-stand-in"),
         keycloak.resolve("/realms/" + CybrillartaRealm.NAME + "/protocol/openid-connect/certs"),
         maxAge);
     if (!api.fetch()) {
-      executor.shutdownNow();
+      api.close();
       throw new IllegalStateException("could not fetch the realm's keys from " + api.jwks);
     }
-    server.createContext("/", api::handle);
-    server.setExecutor(executor);
-    server.start();
+    api.server.start(api::handle);
     return api;
   }
 
@@ -144,7 +127,7 @@ public final class JwksProtectedApi implements AutoCloseable {
 
   /** @return {@code 127.0.0.1:<port>}: the one host a client should send the token to */
   public String hostAndPort() {
-    return "127.0.0.1:" + server.getAddress().getPort();
+    return server.hostAndPort();
   }
 
   /**
@@ -177,8 +160,7 @@ public final class JwksProtectedApi implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -272,7 +254,7 @@ public final class JwksProtectedApi implements AutoCloseable {
     if (System.nanoTime() - current.fetchedAtNanos() > maxAge.toNanos()
         && backgroundFetch.compareAndSet(false, true)) {
       try {
-        executor.execute(() -> {
+        server.executor().execute(() -> {
           try {
             fetch();
           } finally {
