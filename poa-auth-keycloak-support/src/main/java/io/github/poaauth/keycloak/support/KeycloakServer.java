@@ -31,6 +31,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Keycloak server in dev mode, started from the distribution the build unpacked, with the
@@ -71,6 +73,8 @@ import java.util.stream.Stream;
  * {@link #close()} stops the process it started.
  */
 public final class KeycloakServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeycloakServer.class);
 
   /** Keycloak stops in 1 to 2 s after SIGTERM; this leaves room for a loaded CI machine. */
   public static final Duration STOP_GRACE = Duration.ofSeconds(20);
@@ -238,6 +242,7 @@ public final class KeycloakServer implements AutoCloseable {
       if (lock != null) {
         return lock;
       }
+      LOG.info("Another test JVM runs Keycloak from {}: waiting for it, at most {}", home, timeout);
       waiter = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "keycloak-distribution-lock");
         thread.setDaemon(true);
