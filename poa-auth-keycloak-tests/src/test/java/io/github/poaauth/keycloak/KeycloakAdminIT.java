@@ -3,6 +3,10 @@ package io.github.poaauth.keycloak;
 import static io.github.poaauth.keycloak.RawTokenClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.poaauth.keycloak.support.CybrillartaRealm;
+import io.github.poaauth.keycloak.support.KeycloakAdmin;
+import io.github.poaauth.keycloak.support.KeycloakExtension;
+import io.github.poaauth.keycloak.support.PoaKeycloak;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,9 @@ package io.github.poaauth.keycloak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.poaauth.keycloak.support.CybrillartaRealm;
+import io.github.poaauth.keycloak.support.KeycloakExtension;
+import io.github.poaauth.keycloak.support.PoaKeycloak;
 import io.github.poaauth.sandbox.KeycloakAnswerTable;
 import java.io.IOException;
 import java.util.stream.Stream;

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.poaauth.keycloak.support.CybrillartaRealm;
+import io.github.poaauth.keycloak.support.Jwt;
+import io.github.poaauth.keycloak.support.KeycloakAdmin;
+import io.github.poaauth.keycloak.support.KeycloakExtension;
+import io.github.poaauth.keycloak.support.PoaKeycloak;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -6,6 +6,9 @@ import au.com.dius.pact.provider.junit5.PactVerificationInvocationContextProvide
 import au.com.dius.pact.provider.junitsupport.Provider;
 import au.com.dius.pact.provider.junitsupport.State;
 import au.com.dius.pact.provider.junitsupport.loader.PactFolder;
+import io.github.poaauth.keycloak.support.CybrillartaRealm;
+import io.github.poaauth.keycloak.support.KeycloakExtension;
+import io.github.poaauth.keycloak.support.PoaKeycloak;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestTemplate;

@@ -2,6 +2,7 @@ package io.github.poaauth.keycloak;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.poaauth.keycloak.support.CybrillartaRealm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

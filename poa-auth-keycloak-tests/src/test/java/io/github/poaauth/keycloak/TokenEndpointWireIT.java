@@ -5,6 +5,9 @@ import static io.github.poaauth.keycloak.RawTokenClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.poaauth.keycloak.support.CybrillartaRealm;
+import io.github.poaauth.keycloak.support.KeycloakExtension;
+import io.github.poaauth.keycloak.support.PoaKeycloak;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
+import io.github.poaauth.keycloak.support.CybrillartaRealm;
+import io.github.poaauth.keycloak.support.TokenPathGateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.github.poaauth.keycloak;
+package io.github.poaauth.keycloak.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,12 +7,12 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 
 /** Reads a JWT's header and claims, without checking the signature (tests only). */
-final class Jwt {
+public final class Jwt {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final JsonNode header;
-  final JsonNode claims;
+  public final JsonNode header;
+  public final JsonNode claims;
 
   private Jwt(JsonNode header, JsonNode claims) {
     this.header = header;
@@ -20,7 +20,7 @@ final class Jwt {
   }
 
   /** @throws IllegalArgumentException if {@code token} is not three base64url parts of JSON */
-  static Jwt decode(String token) {
+  public static Jwt decode(String token) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3) {
       throw new IllegalArgumentException("not a JWT: " + parts.length + " parts");

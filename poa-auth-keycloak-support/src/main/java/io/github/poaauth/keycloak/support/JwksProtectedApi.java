@@ -1,15 +1,12 @@
-package io.github.poaauth.keycloak;
+package io.github.poaauth.keycloak.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,16 +22,20 @@ import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A POA API in miniature, as a resource server protected by Keycloak sees tokens: it accepts a
- * request ({@value #PATH}, any method) only with a bearer token whose RS256 signature verifies
- * against the realm's published keys and whose {@code exp} has not passed; anything else is
- * 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}. JDK only, on loopback.
+ * request (any path under {@value #BASE_PATH}, such as {@value #PATH}, any method) only with a
+ * bearer token whose RS256 signature verifies against the realm's published keys and whose
+ * {@code exp} has not passed, and answers it 200 {@value #ACCEPTED_BODY}; anything else is 401
+ * with {@code WWW-Authenticate: Bearer error="invalid_token"}. Other paths are 404. JDK only, on
+ * loopback.
+ *
+ * <p>{@link #rejectTokens(int)} makes it answer the next valid tokens 401 as if POA had revoked
+ * them before their expiry: what a client's 401 recovery is for.
  *
  * <h2>Keys</h2>
  * Fetched from the realm's JWKS ({@code /realms/cybrillarta/protocol/openid-connect/certs},
@@ -51,23 +52,29 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe: the key set is one immutable map behind a volatile field, replaced whole; one
  * fetch at a time.
  */
-final class JwksProtectedApi implements AutoCloseable {
+public final class JwksProtectedApi implements AutoCloseable {
 
-  static final String PATH = "/partner/v1/ping";
-  static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(1);
-  static final Duration FETCH_TIMEOUT = Duration.ofSeconds(2);
+  /** Every path under it is the API. */
+  public static final String BASE_PATH = "/partner/v1";
+  public static final String PATH = BASE_PATH + "/ping";
+  /** The body of every accepted request. */
+  public static final String ACCEPTED_BODY = "{\"ok\":true}";
+  public static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration FETCH_TIMEOUT = Duration.ofSeconds(2);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
 
-  /** What the API decided about one request. */
-  enum Verdict { ACCEPTED, NO_TOKEN, MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED }
+  /**
+   * What the API decided about one request; {@code REVOKED}: a valid token rejected on request
+   * ({@link #rejectTokens(int)}).
+   */
+  public enum Verdict { ACCEPTED, NO_TOKEN, MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED, REVOKED }
 
   /** The verified keys by {@code kid} and when they were fetched. */
   private record Keys(Map<String, PublicKey> byKid, long fetchedAtNanos) {
   }
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LoopbackServer server;
   private final HttpClient http;
   private final URI jwks;
   private final Duration maxAge;
@@ -81,11 +88,11 @@ final class JwksProtectedApi implements AutoCloseable {
   private final Map<Verdict, LongAdder> verdicts = new EnumMap<>(Verdict.class);
   private final LongAdder fetches = new LongAdder();
   private final LongAdder failedFetches = new LongAdder();
+  /** How many more valid tokens to answer 401 ({@link #rejectTokens(int)}). */
+  private final AtomicInteger toReject = new AtomicInteger();
 
-  private JwksProtectedApi(HttpServer server, ExecutorService executor, URI jwks,
-      Duration maxAge) {
+  private JwksProtectedApi(LoopbackServer server, URI jwks, Duration maxAge) {
     this.server = server;
-    this.executor = executor;
     this.jwks = jwks;
     this.maxAge = maxAge;
     this.http = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT)
@@ -101,51 +108,59 @@ final class JwksProtectedApi implements AutoCloseable {
    * @return the API, listening on a free loopback port, with the realm's keys fetched
    * @throws IllegalStateException the first fetch of the keys failed
    */
-  static JwksProtectedApi start(URI keycloak, Duration maxAge) throws IOException {
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-    ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "poa-api-stand-in");
-      thread.setDaemon(true);
-      return thread;
-    });
-    JwksProtectedApi api = new JwksProtectedApi(server, executor,
+  public static JwksProtectedApi start(URI keycloak, Duration maxAge) throws IOException {
+    JwksProtectedApi api = new JwksProtectedApi(LoopbackServer.create("poa-api-stand-in"),
         keycloak.resolve("/realms/" + CybrillartaRealm.NAME + "/protocol/openid-connect/certs"),
         maxAge);
     if (!api.fetch()) {
-      executor.shutdownNow();
+      api.close();
       throw new IllegalStateException("could not fetch the realm's keys from " + api.jwks);
     }
-    server.createContext("/", api::handle);
-    server.setExecutor(executor);
-    server.start();
+    api.server.start(api::handle);
     return api;
   }
 
-  String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+  /** @return {@code http://127.0.0.1:<port>}; the API is at {@link #BASE_PATH} below it */
+  public String baseUrl() {
+    return "http://" + hostAndPort();
   }
 
-  long verdicts(Verdict verdict) {
+  /** @return {@code 127.0.0.1:<port>}: the one host a client should send the token to */
+  public String hostAndPort() {
+    return server.hostAndPort();
+  }
+
+  /**
+   * The next {@code count} requests whose token would be accepted are answered 401
+   * {@code invalid_token} instead (verdict {@link Verdict#REVOKED}), as POA answers a token it
+   * revoked; later ones are accepted again. Replaces a count not used up yet.
+   */
+  public void rejectTokens(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative: " + count);
+    }
+    toReject.set(count);
+  }
+
+  public long verdicts(Verdict verdict) {
     return verdicts.get(verdict).sum();
   }
 
-  long keyFetches() {
+  public long keyFetches() {
     return fetches.sum();
   }
 
-  long failedKeyFetches() {
+  public long failedKeyFetches() {
     return failedFetches.sum();
   }
 
-  boolean knowsKey(String kid) {
+  public boolean knowsKey(String kid) {
     return keys.byKid().containsKey(kid);
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -153,15 +168,19 @@ final class JwksProtectedApi implements AutoCloseable {
       try (InputStream in = exchange.getRequestBody()) {
         in.readAllBytes();
       }
-      if (!PATH.equals(exchange.getRequestURI().getRawPath())) {
+      if (!exchange.getRequestURI().getRawPath().startsWith(BASE_PATH + "/")) {
         exchange.sendResponseHeaders(404, -1);
         return;
       }
       Verdict verdict = verify(exchange.getRequestHeaders().getFirst("Authorization"));
+      if (verdict == Verdict.ACCEPTED
+          && toReject.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+        verdict = Verdict.REVOKED;
+      }
       verdicts.get(verdict).increment();
       byte[] body;
       if (verdict == Verdict.ACCEPTED) {
-        body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        body = ACCEPTED_BODY.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
       } else {
@@ -181,7 +200,11 @@ final class JwksProtectedApi implements AutoCloseable {
     }
   }
 
-  Verdict verify(String authorization) {
+  /**
+   * @param authorization a request's {@code Authorization} header, or null
+   * @return what the API makes of it (not counted; {@link #rejectTokens(int)} aside)
+   */
+  public Verdict verify(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Verdict.NO_TOKEN;
     }
@@ -231,7 +254,7 @@ final class JwksProtectedApi implements AutoCloseable {
     if (System.nanoTime() - current.fetchedAtNanos() > maxAge.toNanos()
         && backgroundFetch.compareAndSet(false, true)) {
       try {
-        executor.execute(() -> {
+        server.executor().execute(() -> {
           try {
             fetch();
           } finally {

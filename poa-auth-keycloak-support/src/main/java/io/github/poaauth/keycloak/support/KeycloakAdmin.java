@@ -1,4 +1,4 @@
-package io.github.poaauth.keycloak;
+package io.github.poaauth.keycloak.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,11 +25,11 @@ import java.util.Optional;
  *
  * <p>Thread-safe (immutable; {@link HttpClient} is).
  */
-final class KeycloakAdmin {
+public final class KeycloakAdmin {
 
   /** Test-only credentials of Keycloak's temporary admin service account, fake like the others. */
-  static final String CLIENT_ID = "poa-test-admin";
-  static final String CLIENT_SECRET = "poa-test-admin-secret-not-real";
+  public static final String CLIENT_ID = "poa-test-admin";
+  public static final String CLIENT_SECRET = "poa-test-admin-secret-not-real";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -39,7 +39,7 @@ final class KeycloakAdmin {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
 
-  KeycloakAdmin(URI keycloak) {
+  public KeycloakAdmin(URI keycloak) {
     this.keycloak = keycloak;
   }
 
@@ -48,7 +48,7 @@ final class KeycloakAdmin {
    * one that secret; does nothing when both already hold. A new client is a copy of the realm
    * file's partner client, so it is configured exactly like the partners the realm registers.
    */
-  void ensurePartnerClient(String clientId, String secret) {
+  public void ensurePartnerClient(String clientId, String secret) {
     Optional<ObjectNode> existing = findClient(clientId);
     if (existing.isEmpty()) {
       ObjectNode client = CybrillartaRealm.client(CybrillartaRealm.PARTNER_CLIENT_ID)
@@ -71,19 +71,19 @@ final class KeycloakAdmin {
    * Registers a client exactly as given, replacing any client with the same {@code clientId}:
    * for tests of how Keycloak treats clients configured unlike the partners.
    */
-  void replaceClient(ObjectNode representation) {
+  public void replaceClient(ObjectNode representation) {
     ensureNoClient(representation.path("clientId").asText());
     expect(201, send("POST", clientsPath(), representation));
   }
 
   /** Deletes the client {@code clientId} if the realm has one. */
-  void ensureNoClient(String clientId) {
+  public void ensureNoClient(String clientId) {
     findClient(clientId).ifPresent(client ->
         expect(204, send("DELETE", clientsPath() + "/" + client.path("id").asText(), null)));
   }
 
   /** @return the client's representation (secret included), if the realm registers it */
-  Optional<ObjectNode> findClient(String clientId) {
+  public Optional<ObjectNode> findClient(String clientId) {
     HttpResponse<String> answer = send("GET", clientsPath() + "?clientId="
         + URLEncoder.encode(clientId, StandardCharsets.UTF_8), null);
     expect(200, answer);
@@ -105,7 +105,7 @@ final class KeycloakAdmin {
    * @param name the new provider's name
    * @return the new key's {@code kid}
    */
-  String rotateSigningKey(String name) {
+  public String rotateSigningKey(String name) {
     String realmId = parse(expectOk(send("GET", realmPath(), null)).body()).path("id").asText();
     JsonNode providers = parse(expectOk(send("GET", realmPath()
         + "/components?type=org.keycloak.keys.KeyProvider", null)).body());
@@ -145,7 +145,7 @@ final class KeycloakAdmin {
   }
 
   /** @return the {@code kid} Keycloak signs RS256 tokens with now */
-  String activeSigningKid() {
+  public String activeSigningKid() {
     return parse(expectOk(send("GET", realmPath() + "/keys", null)).body())
         .path("active").path("RS256").asText();
   }

@@ -1,4 +1,4 @@
-package io.github.poaauth.keycloak;
+package io.github.poaauth.keycloak.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,37 +21,37 @@ import java.util.Optional;
  * these constants, so a change on either side fails fast with a message, not as a 401 in the
  * middle of a verification. All values are fake.
  */
-final class CybrillartaRealm {
+public final class CybrillartaRealm {
 
-  static final String NAME = "cybrillarta";
+  public static final String NAME = "cybrillarta";
   /** Classpath resource of the realm file imported at start. */
-  static final String RESOURCE = "/keycloak/cybrillarta-realm.json";
+  public static final String RESOURCE = "/keycloak/cybrillarta-realm.json";
   /** The only default client scope of the partner client, hence the token response's scope. */
-  static final String PARTNER_SCOPE = "partner";
+  public static final String PARTNER_SCOPE = "partner";
   /** The page's {@code expires_in}. */
-  static final int ACCESS_TOKEN_LIFESPAN_SECONDS = 1800;
+  public static final int ACCESS_TOKEN_LIFESPAN_SECONDS = 1800;
 
-  static final String PARTNER_CLIENT_ID = "example-partner-client";
-  static final String PARTNER_CLIENT_SECRET = "example-secret-not-real";
-  static final String WRONG_CLIENT_SECRET = "example-wrong-secret-not-real";
-  static final String UNKNOWN_CLIENT_ID = "example-unknown-client";
+  public static final String PARTNER_CLIENT_ID = "example-partner-client";
+  public static final String PARTNER_CLIENT_SECRET = "example-secret-not-real";
+  public static final String WRONG_CLIENT_SECRET = "example-wrong-secret-not-real";
+  public static final String UNKNOWN_CLIENT_ID = "example-unknown-client";
 
   /** POA's path, served by the gateway: the spec's, as the sandbox holds it. */
-  static final String POA_TOKEN_PATH = PoaSandbox.TOKEN_PATH;
+  public static final String POA_TOKEN_PATH = PoaSandbox.TOKEN_PATH;
   /** Keycloak's path of the same endpoint. */
-  static final String KEYCLOAK_TOKEN_PATH = "/realms/" + NAME + "/protocol/openid-connect/token";
+  public static final String KEYCLOAK_TOKEN_PATH = "/realms/" + NAME + "/protocol/openid-connect/token";
   /** Served once the realm is imported: Keycloak's readiness for these tests. */
-  static final String DISCOVERY_PATH = "/realms/" + NAME + "/.well-known/openid-configuration";
+  public static final String DISCOVERY_PATH = "/realms/" + NAME + "/.well-known/openid-configuration";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CybrillartaRealm() {}
 
   /** @return the realm file as JSON */
-  static ObjectNode file() {
+  public static ObjectNode file() {
     try (InputStream in = CybrillartaRealm.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("Realm file " + RESOURCE + " is not on the test classpath");
+        throw new IllegalStateException("Realm file " + RESOURCE + " is not on the classpath");
       }
       return (ObjectNode) JSON.readTree(in);
     } catch (IOException e) {
@@ -60,7 +60,7 @@ final class CybrillartaRealm {
   }
 
   /** @return the realm file's representation of a client, if it registers it */
-  static Optional<ObjectNode> client(String clientId) {
+  public static Optional<ObjectNode> client(String clientId) {
     for (JsonNode client : file().path("clients")) {
       if (clientId.equals(client.path("clientId").asText(null))) {
         return Optional.of((ObjectNode) client);

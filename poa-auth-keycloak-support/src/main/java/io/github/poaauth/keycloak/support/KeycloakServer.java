@@ -1,4 +1,4 @@
-package io.github.poaauth.keycloak;
+package io.github.poaauth.keycloak.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,21 +9,30 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Keycloak server in dev mode, started from the distribution the build unpacked, with the
@@ -43,6 +52,13 @@ import java.util.stream.Stream;
  * kept in {@value #PID_FILE} next to the distribution, and the next start stops such a leftover
  * first.
  *
+ * <p>One distribution serves several modules' test JVMs (poa-auth-keycloak-tests and
+ * poa-auth-spring-boot-sample), one at a time: a start takes an exclusive lock on
+ * {@value #LOCK_FILE} next to the distribution and holds it until the server is stopped (the
+ * operating system drops it if the JVM dies). A second test JVM, from a parallel build
+ * ({@code -T}), waits for it at most {@link Settings#lockTimeout} instead of wiping the database
+ * and stopping the Keycloak of the first.
+ *
  * <p>Faults for the chaos run ({@code ChaosAgainstKeycloakIT}): {@link #suspend()} and
  * {@link #resume()} send SIGSTOP and SIGCONT to the process tree (Keycloak keeps its sockets and
  * the kernel keeps accepting connections, but nothing answers); {@link #kill()} sends SIGKILL and
@@ -56,14 +72,18 @@ import java.util.stream.Stream;
  * one test thread at a time (they are {@code synchronized}), and a {@link #restart()} racing a
  * {@link #close()} stops the process it started.
  */
-final class KeycloakServer implements AutoCloseable {
+public final class KeycloakServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeycloakServer.class);
 
   /** Keycloak stops in 1 to 2 s after SIGTERM; this leaves room for a loaded CI machine. */
-  static final Duration STOP_GRACE = Duration.ofSeconds(20);
+  public static final Duration STOP_GRACE = Duration.ofSeconds(20);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
   private static final String LOOPBACK = "127.0.0.1";
   /** In the distribution's directory: the process started last, for reaping after a kill -9. */
-  static final String PID_FILE = "poa-keycloak-tests.pid";
+  public static final String PID_FILE = "poa-keycloak.pid";
+  /** In the distribution's directory: locked by the test JVM whose Keycloak runs from it. */
+  public static final String LOCK_FILE = "poa-keycloak.lock";
 
   /** The running tree's root; replaced by {@link #restart()}, read by the shutdown hook. */
   private volatile Process process;
@@ -78,9 +98,12 @@ final class KeycloakServer implements AutoCloseable {
   private final AtomicBoolean stopped = new AtomicBoolean();
   /** How long {@link #start} took: written once before the server is handed out. */
   private volatile Duration startup = Duration.ZERO;
+  /** This JVM's hold on the distribution, released once the process tree is stopped. */
+  private final FileLock lock;
 
   private KeycloakServer(Process process, URI baseUri, Path logFile, ProcessBuilder command,
-      Path home, Duration startTimeout) {
+      Path home, Duration startTimeout, FileLock lock) {
+    this.lock = lock;
     this.process = process;
     this.baseUri = baseUri;
     this.logFile = logFile;
@@ -95,21 +118,35 @@ final class KeycloakServer implements AutoCloseable {
    *
    * @param settings where the distribution is, where to log, how long to wait
    * @return the running server
-   * @throws IllegalStateException the distribution is missing, or Keycloak exited or did not get
-   *     ready in time (the message holds the end of its log); the process tree is stopped then
+   * @throws IllegalStateException the distribution is missing, another test JVM held it longer
+   *     than the lock timeout, or Keycloak exited or did not get ready in time (the message holds
+   *     the end of its log); the process tree is stopped then
    */
-  static KeycloakServer start(Settings settings) throws IOException, InterruptedException {
+  public static KeycloakServer start(Settings settings) throws IOException, InterruptedException {
     if (System.getProperty("os.name", "").startsWith("Windows")) {
       throw new IllegalStateException("The Keycloak tests run kc.sh and need a Unix shell;"
           + " on Windows run them in WSL or leave out -Pkeycloak.");
     }
     if (!Files.isRegularFile(settings.home.resolve("bin/kc.sh"))) {
       throw new IllegalStateException("No Keycloak distribution at " + settings.home
-          + ": run the build with the profile (./mvnw verify -Pkeycloak), whose"
-          + " pre-integration-test phase unpacks org.keycloak:keycloak-quarkus-dist there.");
+          + ": run the build with the profile and -am (./mvnw verify -Pkeycloak -pl <module> -am):"
+          + " poa-auth-keycloak-support's pre-integration-test phase unpacks"
+          + " org.keycloak:keycloak-quarkus-dist there.");
     }
     // Real path: kc.sh resolves its own location the same way, and stopLeftover compares them.
     Path home = settings.home.toRealPath();
+    FileLock lock = lockDistribution(home, settings.lockTimeout);
+    try {
+      return start(settings, home, lock);
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      // Closed by server.close() if the server was made; releasing twice does nothing.
+      release(lock);
+      throw e;
+    }
+  }
+
+  private static KeycloakServer start(Settings settings, Path home, FileLock lock)
+      throws IOException, InterruptedException {
     Path kcSh = home.resolve("bin/kc.sh");
     stopLeftover(home);
     prepareData(home);
@@ -132,7 +169,7 @@ final class KeycloakServer implements AutoCloseable {
 
     long startedAt = System.nanoTime();
     KeycloakServer server = new KeycloakServer(builder.start(), URI.create("http://" + LOOPBACK
-        + ':' + port), settings.logFile, builder, home, settings.startTimeout);
+        + ':' + port), settings.logFile, builder, home, settings.startTimeout, lock);
     // A restart appends to the same log.
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(settings.logFile.toFile()));
     server.process.getOutputStream().close();
@@ -149,20 +186,20 @@ final class KeycloakServer implements AutoCloseable {
   }
 
   /** @return {@code http://127.0.0.1:<port>} */
-  URI baseUri() {
+  public URI baseUri() {
     return baseUri;
   }
 
   /** @return Keycloak's token endpoint of the realm {@code cybrillarta} */
-  URI tokenEndpoint() {
+  public URI tokenEndpoint() {
     return baseUri.resolve(CybrillartaRealm.KEYCLOAK_TOKEN_PATH);
   }
 
-  Duration startup() {
+  public Duration startup() {
     return startup;
   }
 
-  Path logFile() {
+  public Path logFile() {
     return logFile;
   }
 
@@ -185,20 +222,79 @@ final class KeycloakServer implements AutoCloseable {
     // A suspended tree would keep SIGTERM pending for the whole grace: let it run first.
     signalTree(root, "CONT");
     stopTree(root);
+    release(lock);
+  }
+
+  /**
+   * Takes the distribution for this JVM: at once if no other test JVM runs Keycloak from it,
+   * else once that one has stopped its server, waiting at most {@code timeout}.
+   * {@link FileChannel#lock()} blocks without a timeout of its own, so it waits on a thread of
+   * its own that is interrupted (which closes the channel and ends the wait) when time is up.
+   */
+  private static FileLock lockDistribution(Path home, Duration timeout)
+      throws IOException, InterruptedException {
+    Path lockFile = home.resolve(LOCK_FILE);
+    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    ExecutorService waiter = null;
+    try {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return lock;
+      }
+      LOG.info("Another test JVM runs Keycloak from {}: waiting for it, at most {}", home, timeout);
+      waiter = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "keycloak-distribution-lock");
+        thread.setDaemon(true);
+        return thread;
+      });
+      Future<FileLock> waiting = waiter.submit(() -> channel.lock());
+      try {
+        return waiting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("Another test JVM has been running Keycloak from " + home
+            + " for longer than " + timeout + " (" + lockFile + " is locked): build the modules"
+            + " that start Keycloak one after the other (without -T), or raise"
+            + " -Dkeycloak.lock.timeout.seconds.");
+      } catch (ExecutionException e) {
+        throw new IOException("Could not lock " + lockFile, e.getCause());
+      }
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      channel.close();
+      if (e instanceof OverlappingFileLockException) {
+        throw new IllegalStateException("This JVM runs a Keycloak from " + home + " already:"
+            + " share it (KeycloakExtension, PoaKeycloak) instead of starting another", e);
+      }
+      throw e;
+    } finally {
+      if (waiter != null) {
+        // Interrupts a wait still blocked in lock(), which closes the channel; idle otherwise.
+        waiter.shutdownNow();
+      }
+    }
+  }
+
+  private static void release(FileLock lock) {
+    try {
+      // Closing the channel releases the lock; a second close does nothing.
+      lock.channel().close();
+    } catch (IOException e) {
+      // The lock goes with the JVM at the latest.
+    }
   }
 
   /** SIGSTOP to the process tree: Keycloak stops answering, its sockets stay open. */
-  synchronized void suspend() {
+  public synchronized void suspend() {
     signalTree(process.toHandle(), "STOP");
   }
 
   /** SIGCONT to the process tree: Keycloak answers again, the queued requests first. */
-  synchronized void resume() {
+  public synchronized void resume() {
     signalTree(process.toHandle(), "CONT");
   }
 
   /** @return whether the root process runs (a suspended one counts as running) */
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
@@ -206,7 +302,7 @@ final class KeycloakServer implements AutoCloseable {
    * SIGKILL to the process tree, as the OOM killer or a node failure would, and waits (at most
    * {@link #STOP_GRACE}) until every process of it is gone.
    */
-  synchronized void kill() {
+  public synchronized void kill() {
     List<ProcessHandle> tree = tree(process.toHandle());
     tree.forEach(ProcessHandle::destroyForcibly);
     awaitExit(tree);
@@ -218,7 +314,7 @@ final class KeycloakServer implements AutoCloseable {
    *
    * @throws IllegalStateException Keycloak exited or was not ready within the start timeout
    */
-  synchronized void restart() throws IOException, InterruptedException {
+  public synchronized void restart() throws IOException, InterruptedException {
     if (process.isAlive()) {
       kill();
     }
@@ -337,7 +433,7 @@ final class KeycloakServer implements AutoCloseable {
   }
 
   /** @return the last lines of Keycloak's log, for failure messages */
-  String logTail(int lines) {
+  public String logTail(int lines) {
     try (Stream<String> all = Files.lines(logFile, StandardCharsets.UTF_8)) {
       List<String> list = all.collect(Collectors.toList());
       return String.join("\n", list.subList(Math.max(0, list.size() - lines), list.size()));
@@ -377,7 +473,7 @@ final class KeycloakServer implements AutoCloseable {
     Path importDir = Files.createDirectories(data.resolve("import"));
     try (InputStream realm = KeycloakServer.class.getResourceAsStream(CybrillartaRealm.RESOURCE)) {
       if (realm == null) {
-        throw new IllegalStateException(CybrillartaRealm.RESOURCE + " is not on the test classpath");
+        throw new IllegalStateException(CybrillartaRealm.RESOURCE + " is not on the classpath");
       }
       Files.copy(realm, importDir.resolve("cybrillarta-realm.json"),
           StandardCopyOption.REPLACE_EXISTING);
@@ -395,18 +491,21 @@ final class KeycloakServer implements AutoCloseable {
   }
 
   /** Where the distribution is and how to run it; read from the system properties the pom sets. */
-  static final class Settings {
-    final Path home;
-    final Path logFile;
-    final Duration startTimeout;
-    final String adminClientId;
-    final String adminClientSecret;
+  public static final class Settings {
+    public final Path home;
+    public final Path logFile;
+    public final Duration startTimeout;
+    public final String adminClientId;
+    public final String adminClientSecret;
+    /** How long a start waits for another test JVM to stop its Keycloak from the distribution. */
+    public final Duration lockTimeout;
 
-    Settings(Path home, Path logFile, Duration startTimeout, String adminClientId,
-        String adminClientSecret) {
+    public Settings(Path home, Path logFile, Duration startTimeout, Duration lockTimeout,
+        String adminClientId, String adminClientSecret) {
       this.home = home;
       this.logFile = logFile;
       this.startTimeout = startTimeout;
+      this.lockTimeout = lockTimeout;
       this.adminClientId = adminClientId;
       this.adminClientSecret = adminClientSecret;
     }
@@ -414,10 +513,11 @@ final class KeycloakServer implements AutoCloseable {
     /**
      * @param adminClientId client id of the temporary admin service account Keycloak creates
      * @param adminClientSecret its secret
-     * @return settings from {@code poa.keycloak.home}, {@code poa.keycloak.log} and
-     *     {@code poa.keycloak.start-timeout-seconds}
+     * @return settings from {@code poa.keycloak.home}, {@code poa.keycloak.log},
+     *     {@code poa.keycloak.start-timeout-seconds} and
+     *     {@code poa.keycloak.lock-timeout-seconds}
      */
-    static Settings fromSystemProperties(String adminClientId, String adminClientSecret) {
+    public static Settings fromSystemProperties(String adminClientId, String adminClientSecret) {
       String home = System.getProperty("poa.keycloak.home");
       if (home == null || home.isBlank()) {
         throw new IllegalStateException("System property poa.keycloak.home is not set: run these"
@@ -425,8 +525,10 @@ final class KeycloakServer implements AutoCloseable {
       }
       Path log = Path.of(System.getProperty("poa.keycloak.log", "target/keycloak.log"));
       long timeout = Long.parseLong(System.getProperty("poa.keycloak.start-timeout-seconds", "240"));
-      return new Settings(Path.of(home), log, Duration.ofSeconds(timeout), adminClientId,
-          adminClientSecret);
+      long lockTimeout = Long.parseLong(
+          System.getProperty("poa.keycloak.lock-timeout-seconds", "900"));
+      return new Settings(Path.of(home), log, Duration.ofSeconds(timeout),
+          Duration.ofSeconds(lockTimeout), adminClientId, adminClientSecret);
     }
   }
 }

@@ -1,13 +1,10 @@
-package io.github.poaauth.keycloak;
+package io.github.poaauth.keycloak.support;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safe; each exchange runs on its own daemon thread.
  */
-final class TokenPathGateway implements AutoCloseable {
+public final class TokenPathGateway implements AutoCloseable {
 
   /**
    * Not forwarded: hop-by-hop headers (RFC 9110 section 7.6.1) and those the JDK client or server
@@ -44,22 +39,20 @@ final class TokenPathGateway implements AutoCloseable {
       "transfer-encoding", "upgrade", "host", "content-length", "expect", "date");
   private static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LoopbackServer server;
   private final HttpClient upstream;
   private final URI upstreamTokenEndpoint;
   /** Requests received on the token path, forwarded or not: what a test counts. */
   private final AtomicInteger tokenRequests = new AtomicInteger();
 
-  private TokenPathGateway(HttpServer server, ExecutorService executor, URI upstreamTokenEndpoint) {
+  private TokenPathGateway(LoopbackServer server, URI upstreamTokenEndpoint) {
     this.server = server;
-    this.executor = executor;
     this.upstreamTokenEndpoint = upstreamTokenEndpoint;
     this.upstream = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(Duration.ofSeconds(5))
-        .executor(executor)
+        .executor(server.executor())
         .build();
   }
 
@@ -68,39 +61,30 @@ final class TokenPathGateway implements AutoCloseable {
    *     {@code http://127.0.0.1:8080/realms/cybrillarta/protocol/openid-connect/token}
    * @return a gateway listening on a free loopback port
    */
-  static TokenPathGateway start(URI upstreamTokenEndpoint) throws IOException {
-    HttpServer server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-    ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "poa-gateway");
-      thread.setDaemon(true);
-      return thread;
-    });
-    TokenPathGateway gateway = new TokenPathGateway(server, executor, upstreamTokenEndpoint);
-    server.createContext("/", gateway::handle);
-    server.setExecutor(executor);
-    server.start();
+  public static TokenPathGateway start(URI upstreamTokenEndpoint) throws IOException {
+    TokenPathGateway gateway = new TokenPathGateway(LoopbackServer.create("poa-gateway"),
+        upstreamTokenEndpoint);
+    gateway.server.start(gateway::handle);
     return gateway;
   }
 
   /** @return {@code http://127.0.0.1:<port>}: the base URL a POA client is given */
-  String baseUrl() {
-    return "http://127.0.0.1:" + port();
+  public String baseUrl() {
+    return "http://" + server.hostAndPort();
   }
 
-  int port() {
-    return server.getAddress().getPort();
+  public int port() {
+    return server.port();
   }
 
   /** @return how many requests arrived on the token path since the gateway started */
-  int tokenRequests() {
+  public int tokenRequests() {
     return tokenRequests.get();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   private void handle(HttpExchange exchange) throws IOException {

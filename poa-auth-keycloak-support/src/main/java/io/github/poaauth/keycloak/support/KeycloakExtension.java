@@ -1,4 +1,4 @@
-package io.github.poaauth.keycloak;
+package io.github.poaauth.keycloak.support;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * shutdown hook stops Keycloak. A failed start is remembered by the store: the next test class
  * fails with the same error at once instead of waiting minutes again.
  */
-final class KeycloakExtension implements ParameterResolver {
+public final class KeycloakExtension implements ParameterResolver {
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(KeycloakExtension.class);

@@ -1,4 +1,4 @@
-package io.github.poaauth.keycloak;
+package io.github.poaauth.keycloak.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * serves POA's token path. One per test JVM, shared by every test class through
  * {@link KeycloakExtension}; closed (gateway, then Keycloak) when the test run ends.
  */
-final class PoaKeycloak implements AutoCloseable {
+public final class PoaKeycloak implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PoaKeycloak.class);
 
@@ -26,7 +26,7 @@ final class PoaKeycloak implements AutoCloseable {
   }
 
   /** Starts Keycloak (the slow part: 0.5 to 2 minutes), then the gateway in front of it. */
-  static PoaKeycloak start() {
+  public static PoaKeycloak start() {
     KeycloakServer server;
     try {
       server = KeycloakServer.start(KeycloakServer.Settings.fromSystemProperties(
@@ -52,24 +52,24 @@ final class PoaKeycloak implements AutoCloseable {
   }
 
   /** @return the base URL a POA client is given: the gateway's */
-  String baseUrl() {
+  public String baseUrl() {
     return gateway.baseUrl();
   }
 
   /** @return POA's token endpoint, on the gateway */
-  URI tokenEndpoint() {
+  public URI tokenEndpoint() {
     return URI.create(gateway.baseUrl() + CybrillartaRealm.POA_TOKEN_PATH);
   }
 
-  TokenPathGateway gateway() {
+  public TokenPathGateway gateway() {
     return gateway;
   }
 
-  KeycloakAdmin admin() {
+  public KeycloakAdmin admin() {
     return admin;
   }
 
-  KeycloakServer server() {
+  public KeycloakServer server() {
     return server;
   }
 
