@@ -193,6 +193,6 @@ public class TokenBenchmarks {
   @Benchmark
   public java.net.http.HttpRequest httpRequestCopyWithHeader() {
     return java.net.http.HttpRequest.newBuilder(API_REQUEST, (name, value) -> true)
-        .header("Authorization", fixedHeader).build();
+        .setHeader("Authorization", fixedHeader).build();
   }
 }

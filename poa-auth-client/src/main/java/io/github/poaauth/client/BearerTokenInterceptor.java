@@ -98,8 +98,9 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
     if (!isAllowed(request.uri())) {
       return request;
     }
-    return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase(AUTHORIZATION))
-        .header(AUTHORIZATION, tokens.token().authorizationHeader())
+    // setHeader replaces any Authorization header of the copy, whatever its case.
+    return HttpRequest.newBuilder(request, (name, value) -> true)
+        .setHeader(AUTHORIZATION, tokens.token().authorizationHeader())
         .build();
   }
 

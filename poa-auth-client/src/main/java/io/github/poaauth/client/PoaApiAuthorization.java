@@ -208,8 +208,9 @@ public final class PoaApiAuthorization {
    * @return a copy with {@code Authorization: Bearer <token>}, any other one removed
    */
   static HttpRequest withToken(HttpRequest request, AccessToken token) {
-    return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase(AUTHORIZATION))
-        .header(AUTHORIZATION, token.authorizationHeader())
+    // setHeader replaces any Authorization header of the copy, whatever its case.
+    return HttpRequest.newBuilder(request, (name, value) -> true)
+        .setHeader(AUTHORIZATION, token.authorizationHeader())
         .build();
   }
 

@@ -119,12 +119,15 @@ class BearerTokenInterceptorTest {
   void httpRequest_toAllowedHost_isAuthorized_replacingExistingHeader() {
     BearerTokenInterceptor bearer = BearerTokenInterceptor.forHosts(tokens, "API.poa.example.com");
     HttpRequest request = HttpRequest.newBuilder(URI.create("https://api.poa.example.com/v2/folios"))
-        .header("Authorization", "Basic old").header("X-Trace", "1").build();
+        .header("Authorization", "Basic old").header("authorization", "Basic other")
+        .header("X-Trace", "1").build();
 
     HttpRequest authorized = bearer.authorize(request);
 
     assertThat(authorized.headers().allValues("Authorization"))
         .containsExactly("Bearer " + tokens.token().value());
+    assertThat(authorized.headers().map().keySet())
+        .filteredOn(name -> name.equalsIgnoreCase("Authorization")).hasSize(1);
     assertThat(authorized.headers().firstValue("X-Trace")).contains("1");
     assertThat(authorized.uri()).isEqualTo(request.uri());
   }
