@@ -6,7 +6,6 @@ import feign.Target;
 import io.github.poaauth.client.internal.AllowedHosts;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Arrays;
 import java.util.List;
@@ -35,23 +34,14 @@ import java.util.Objects;
  * {@code HttpClient.Redirect.NEVER} (the JDK default) for {@code java.net.http};
  * {@code new Request.Options(connect, read, false)} for Feign (its default follows).
  *
- * <p>Thread-safe and immutable (a one-entry cache of the last target's decision aside). Throws
+ * <p>Thread-safe and immutable (the host rule's one-entry cache of the last origin aside). Throws
  * what {@link PoaTokenProvider#token()} throws.
  */
 public final class BearerTokenInterceptor implements RequestInterceptor {
   private static final String AUTHORIZATION = "Authorization";
 
-  /** The decision for one target URL: Feign hands the same String for every request of a target. */
-  private record Decision(String url, boolean allowed) {
-  }
-
   private final PoaTokenProvider tokens;
   private final AllowedHosts hosts;
-  /**
-   * Last target URL and whether it is allowed: compared by identity, so the common case costs
-   * one volatile read and no parsing. A race only recomputes a decision.
-   */
-  private volatile Decision last;
 
   private BearerTokenInterceptor(PoaTokenProvider tokens, AllowedHosts hosts) {
     this.tokens = tokens;
@@ -83,7 +73,7 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
       Target<?> target = template.feignTarget();
       url = target == null ? null : target.url();
     }
-    if (url != null && isAllowed(url)) {
+    if (url != null && hosts.allows(url)) {
       template.removeHeader(AUTHORIZATION);
       template.header(AUTHORIZATION, tokens.token().authorizationHeader());
     }
@@ -95,27 +85,10 @@ public final class BearerTokenInterceptor implements RequestInterceptor {
    *     https (or http to loopback), or the request itself otherwise
    */
   public HttpRequest authorize(HttpRequest request) {
-    if (!isAllowed(request.uri())) {
+    if (!hosts.allows(request.uri())) {
       return request;
     }
-    // setHeader replaces any Authorization header of the copy, whatever its case.
-    return HttpRequest.newBuilder(request, (name, value) -> true)
-        .setHeader(AUTHORIZATION, tokens.token().authorizationHeader())
-        .build();
-  }
-
-  private boolean isAllowed(String url) {
-    Decision d = last;
-    if (d != null && d.url() == url) {
-      return d.allowed();
-    }
-    boolean allowed = hosts.allows(url);
-    last = new Decision(url, allowed);
-    return allowed;
-  }
-
-  private boolean isAllowed(URI uri) {
-    return hosts.allows(uri);
+    return PoaApiAuthorization.withToken(request, tokens.token());
   }
 
   /**
