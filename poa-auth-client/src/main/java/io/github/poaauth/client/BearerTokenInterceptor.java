@@ -3,7 +3,6 @@ package io.github.poaauth.client;
 import feign.RequestInterceptor;
 import feign.RequestTemplate;
 import feign.Target;
-import io.github.poaauth.client.internal.AllowedHosts;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.http.HttpRequest;

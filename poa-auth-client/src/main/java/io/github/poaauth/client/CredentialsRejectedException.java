@@ -27,13 +27,7 @@ public final class CredentialsRejectedException extends PoaAuthException {
   /** The OAuth {@code error_description}, printable ASCII, at most 200 characters, or null. */
   private final String errorDescription;
 
-  /**
-   * @param httpStatus the HTTP status of the answer (400 or 401, usually)
-   * @param errorCode the OAuth {@code error}, or {@code null} if the body carried none
-   * @param errorDescription the OAuth {@code error_description}, or {@code null}
-   * @param cause the original rejection when this one is a fast repeat, or {@code null}
-   */
-  public CredentialsRejectedException(int httpStatus, String errorCode, String errorDescription,
+  CredentialsRejectedException(int httpStatus, String errorCode, String errorDescription,
       Throwable cause) {
     super(message(httpStatus, errorCode, errorDescription), cause);
     this.httpStatus = httpStatus;
@@ -50,17 +44,29 @@ public final class CredentialsRejectedException extends PoaAuthException {
     return sb.toString();
   }
 
-  /** @return the HTTP status of the rejection */
+  /**
+   * The HTTP status of the rejection.
+   *
+   * @return 400, 401 or 403
+   */
   public int httpStatus() {
     return httpStatus;
   }
 
-  /** @return the OAuth {@code error} code, such as {@code invalid_client}, if the body had one */
+  /**
+   * The OAuth {@code error} code.
+   *
+   * @return such as {@code invalid_client}, if the body had one
+   */
   public Optional<String> errorCode() {
     return Optional.ofNullable(errorCode);
   }
 
-  /** @return the OAuth {@code error_description}, if the body had one */
+  /**
+   * The OAuth {@code error_description}.
+   *
+   * @return the description, if the body had one
+   */
   public Optional<String> errorDescription() {
     return Optional.ofNullable(errorDescription);
   }

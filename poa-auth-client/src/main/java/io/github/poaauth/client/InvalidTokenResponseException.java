@@ -11,11 +11,7 @@ package io.github.poaauth.client;
 public final class InvalidTokenResponseException extends PoaAuthException {
   private static final long serialVersionUID = 2L;
 
-  /**
-   * @param message what is wrong with the response, naming the field and never a token value
-   * @param cause the parse failure, reduced to its type, or {@code null}
-   */
-  public InvalidTokenResponseException(String message, Throwable cause) {
+  InvalidTokenResponseException(String message, Throwable cause) {
     super(message, cause);
   }
 

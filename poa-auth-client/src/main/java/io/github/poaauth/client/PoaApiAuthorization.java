@@ -1,6 +1,5 @@
 package io.github.poaauth.client;
 
-import io.github.poaauth.client.internal.AllowedHosts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

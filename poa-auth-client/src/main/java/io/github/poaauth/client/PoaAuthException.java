@@ -8,26 +8,23 @@ package io.github.poaauth.client;
  *   <li>{@link CredentialsRejectedException}: the token endpoint rejected the client
  *       credentials; retrying with the same credentials will not help.</li>
  *   <li>{@link TokenEndpointUnavailableException}: the endpoint could not be reached or kept
- *       failing (retries exhausted, circuit breaker open, call timeout, TLS failure, wrong
- *       address); {@link TokenEndpointUnavailableException#isRetryable()} says whether trying
- *       again later may help.</li>
+ *       failing, or the provider is closed; {@link TokenEndpointUnavailableException#reason()} says
+ *       why and {@link TokenEndpointUnavailableException#isRetryable()} whether trying again
+ *       later may help.</li>
  *   <li>{@link InvalidTokenResponseException}: the endpoint answered, but not with a usable
  *       token.</li>
  * </ul>
  * Each caller gets its own instance, whose stack trace shows the caller's frames; a failure
  * shared by several waiting callers is its cause. Messages never contain the client secret, a
  * token value or text the server sent; causes hold no HTTP library object (no request, no
- * body). Instances are serializable.
+ * body). Instances are serializable. Every instance is made in one package-private place
+ * ({@code Failures}).
  */
 public abstract sealed class PoaAuthException extends RuntimeException
     permits CredentialsRejectedException, TokenEndpointUnavailableException,
     InvalidTokenResponseException {
   private static final long serialVersionUID = 2L;
 
-  /**
-   * @param message what went wrong, without secrets
-   * @param cause the underlying failure, or {@code null}
-   */
   PoaAuthException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -20,6 +20,16 @@ public sealed interface PoaTokenEvent {
   }
 
   /**
+   * A token request was not made because the circuit breaker is open: callers that needed it
+   * fail fast with {@link TokenEndpointUnavailableException.Reason#CIRCUIT_OPEN}. Not a refresh:
+   * no {@link RefreshStarted} precedes it.
+   *
+   * @param background as in {@link RefreshStarted}
+   */
+  record RefreshRefused(boolean background) implements PoaTokenEvent {
+  }
+
+  /**
    * A token request succeeded.
    *
    * @param background as in {@link RefreshStarted}
@@ -36,8 +46,8 @@ public sealed interface PoaTokenEvent {
    *
    * @param background as in {@link RefreshStarted}; a failed background refresh leaves callers
    *     with the still-valid token
-   * @param attempts HTTP attempts it took; 0 when none was made (circuit breaker open, call
-   *     timeout before the first attempt)
+   * @param attempts HTTP attempts it took; 0 when none was made (call timeout before the first
+   *     attempt)
    * @param duration from the start to the failure
    * @param errorType the public exception type callers get
    * @param errorCode the OAuth {@code error} of a rejection, if any

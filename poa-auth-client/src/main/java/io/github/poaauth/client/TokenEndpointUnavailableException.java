@@ -2,63 +2,107 @@ package io.github.poaauth.client;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * No token could be had from the token endpoint: connection or read failures, timeouts, HTTP
- * 408, 429 or 5xx after the retries were used up, the circuit breaker being open, the call
- * timeout of {@link PoaTokenProvider#token()} running out; or, never retried, an endpoint that
- * cannot be the token endpoint (404, 405, a redirect, which is never followed, a status outside
- * HTTP's range) or a failed TLS handshake (certificate not trusted, wrong host name). The cause,
- * when there is one, is the last underlying failure, reduced to its type and a redacted message.
+ * No token could be had from the token endpoint. {@link #reason()} says why, so that callers and
+ * health checks never parse the message; {@link #isRetryable()} says whether a later call may
+ * succeed without a configuration change. The cause, when there is one, is the JDK's network
+ * exception (kept as it is when no message in its chain holds a secret, otherwise reduced to its
+ * type and a redacted message); Feign and Jackson exceptions are never kept.
  */
 public final class TokenEndpointUnavailableException extends PoaAuthException {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
-  /** Whether a later attempt may succeed. */
+  /** Why no token could be had. */
+  public enum Reason {
+    /** The TCP connection was refused, reset or could not be routed. Retryable. */
+    CONNECT,
+    /** The endpoint's host name did not resolve. Retryable. */
+    DNS,
+    /** The TLS handshake failed: certificate not trusted, wrong host name. Not retryable. */
+    TLS,
+    /** One attempt ran out of its connect and read timeouts. Retryable. */
+    TIMEOUT,
+    /** Another I/O failure during the exchange. Retryable. */
+    IO,
+    /**
+     * The endpoint answered an HTTP status that is not a token or an OAuth rejection; see
+     * {@link #httpStatus()}. Retryable for 408, 429 and 5xx; not for a redirect, 404, 405 or a
+     * status outside HTTP's range (a wrong base URL or token path).
+     */
+    HTTP_STATUS,
+    /** No token within {@link PoaTokenProvider.Builder#callTimeout(Duration)}. Retryable. */
+    CALL_TIMEOUT,
+    /** The circuit breaker is open after repeated failures: no request was made. Retryable. */
+    CIRCUIT_OPEN,
+    /** The client secret source threw or returned a blank secret: no request was made. Retryable. */
+    SECRET_SOURCE,
+    /** The executor did not run the refresh (rejected it, or never ran it). Retryable. */
+    EXECUTOR,
+    /** The waiting thread was interrupted; its interrupt flag is set again. Retryable. */
+    INTERRUPTED,
+    /** The provider is closed: every call fails with this. Not retryable. */
+    CLOSED,
+    /** An unexpected failure inside the client, reduced to its type. Retryable. */
+    UNEXPECTED
+  }
+
+  private final Reason reason;
+  /** The HTTP status for {@link Reason#HTTP_STATUS}, or -1. */
+  private final int httpStatus;
   private final boolean retryable;
   /** {@code Retry-After} in milliseconds, or -1; a long so that the exception serializes. */
   private final long retryAfterMillis;
 
-  /**
-   * A retryable failure without {@code Retry-After}.
-   *
-   * @param message what failed, without secrets
-   * @param cause the last underlying failure, or {@code null}
-   */
-  public TokenEndpointUnavailableException(String message, Throwable cause) {
-    this(message, cause, true, null);
-  }
-
-  /**
-   * @param message what failed, without secrets
-   * @param cause the last underlying failure, or {@code null}
-   * @param retryable whether a later attempt may succeed (false for a misconfiguration)
-   * @param retryAfter how long the endpoint asked callers to wait, or {@code null}
-   */
-  public TokenEndpointUnavailableException(String message, Throwable cause, boolean retryable,
-      Duration retryAfter) {
+  TokenEndpointUnavailableException(Reason reason, int httpStatus, boolean retryable,
+      Duration retryAfter, String message, Throwable cause) {
     super(message, cause);
+    this.reason = reason;
+    this.httpStatus = httpStatus;
     this.retryable = retryable;
     this.retryAfterMillis = retryAfter == null ? -1 : retryAfter.toMillis();
   }
 
   /**
-   * @return true when the failure was transient (I/O error, timeout, 408, 429, 5xx, circuit
-   *     breaker open) and a later call may succeed; false when the configuration must change
-   *     first (wrong address, TLS failure)
+   * Why no token could be had.
+   *
+   * @return the reason
+   */
+  public Reason reason() {
+    return reason;
+  }
+
+  /**
+   * The status the endpoint answered, for {@link Reason#HTTP_STATUS}.
+   *
+   * @return the HTTP status, or empty for every other reason
+   */
+  public OptionalInt httpStatus() {
+    return httpStatus < 0 ? OptionalInt.empty() : OptionalInt.of(httpStatus);
+  }
+
+  /**
+   * Whether a later call may succeed without a configuration change.
+   *
+   * @return false for a TLS failure, a wrong address (redirect, 404, 405) or a closed provider
    */
   public boolean isRetryable() {
     return retryable;
   }
 
-  /** @return how long the endpoint asked to wait ({@code Retry-After}, at most 30 s), if it did */
+  /**
+   * How long the endpoint asked callers to wait, with a 408, 429 or 5xx.
+   *
+   * @return its {@code Retry-After}, at most 30 s, if it sent one
+   */
   public Optional<Duration> retryAfter() {
     return retryAfterMillis < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(retryAfterMillis));
   }
 
   @Override
   TokenEndpointUnavailableException forCaller() {
-    return new TokenEndpointUnavailableException(getMessage(), this, retryable,
-        retryAfter().orElse(null));
+    return new TokenEndpointUnavailableException(reason, httpStatus, retryable,
+        retryAfter().orElse(null), getMessage(), this);
   }
 }

@@ -1,4 +1,4 @@
-package io.github.poaauth.client.internal;
+package io.github.poaauth.client;
 
 import feign.Client;
 import feign.Request;
@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * Feign transport on {@link java.net.http.HttpClient} with one deadline for the whole exchange,
@@ -55,21 +54,22 @@ final class JdkHttpTransport implements Client {
   }
 
   private final HttpClient http;
-  private final Supplier<Duration> exchangeTimeout;
   private final int maxBodyBytes;
 
-  /**
-   * @param exchangeTimeout read per exchange: the longest it may take, connect to last byte
-   */
-  JdkHttpTransport(HttpClient http, Supplier<Duration> exchangeTimeout, int maxBodyBytes) {
+  JdkHttpTransport(HttpClient http, int maxBodyBytes) {
     this.http = http;
-    this.exchangeTimeout = exchangeTimeout;
     this.maxBodyBytes = maxBodyBytes;
   }
 
+  /**
+   * Sends the request; the exchange ends at the options' connect plus read timeout. (The TCP
+   * connect itself is bounded by the client's connect timeout, the same setting: java.net.http
+   * sets it per client, not per request.)
+   */
   @Override
   public Response execute(Request request, Request.Options options) throws IOException {
-    Duration timeout = exchangeTimeout.get();
+    Duration timeout = Duration.ofMillis(options.connectTimeoutMillis())
+        .plusMillis(options.readTimeoutMillis());
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(request.url()))
         .timeout(timeout);
     for (Map.Entry<String, Collection<String>> header : request.headers().entrySet()) {

@@ -1,4 +1,4 @@
-package io.github.poaauth.client.internal;
+package io.github.poaauth.client;
 
 import java.net.ProxySelector;
 import java.net.http.HttpClient;
@@ -13,7 +13,6 @@ import javax.net.ssl.SSLContext;
  * them), or the provider's own when it has its own proxy or {@link SSLContext}. Redirects are
  * never followed; HTTP/1.1 only.
  *
- * <p>Unsupported API: this package may change without notice.
  */
 final class HttpClients {
   private static final Map<Duration, HttpClient> SHARED = new ConcurrentHashMap<>();
@@ -35,7 +34,7 @@ final class HttpClients {
   private HttpClients() {
   }
 
-  static Lease forSettings(ProviderSettings s) {
+  static Lease forSettings(Settings s) {
     if (s.proxy() == null && s.sslContext() == null) {
       return new Lease(SHARED.computeIfAbsent(s.connectTimeout(),
           timeout -> build(timeout, ProxySelector.getDefault(), null)), false);

@@ -1,4 +1,4 @@
-package io.github.poaauth.client.internal;
+package io.github.poaauth.client;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -13,7 +13,6 @@ import java.time.ZoneId;
  * time only. So the documented open duration holds whichever way the wall clock jumps, and
  * tests still move it forward through the injected clock.
  *
- * <p>Unsupported API: this package may change without notice. Thread-safe.
  */
 final class ForwardOnlyClock extends Clock {
   private final Clock source;

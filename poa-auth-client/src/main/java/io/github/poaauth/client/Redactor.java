@@ -1,4 +1,4 @@
-package io.github.poaauth.client.internal;
+package io.github.poaauth.client;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +12,8 @@ import java.util.regex.Pattern;
  * {@code +} or {@code %20}, JSON-escaped), and form and JSON fields, bearer and basic
  * credentials that carry secrets or tokens.
  *
- * <p>Unsupported API: this package may change without notice. Immutable and thread-safe.
  */
-public final class Redactor {
+final class Redactor {
   static final String MASK = "****";
 
   private static final Pattern FORM_SECRET =
@@ -28,7 +27,7 @@ public final class Redactor {
   private final Set<String> spellings = new LinkedHashSet<>();
 
   /** @param secret the client secret to mask wherever it appears, in any of its spellings */
-  public Redactor(String secret) {
+  Redactor(String secret) {
     if (secret != null && !secret.isEmpty()) {
       String form = URLEncoder.encode(secret, StandardCharsets.UTF_8);
       String json = secret.replace("\\", "\\\\").replace("\"", "\\\"").replace("/", "\\/");
@@ -40,7 +39,7 @@ public final class Redactor {
   }
 
   /** @return text with every secret replaced by {@code ****} */
-  public String redact(String text) {
+  String redact(String text) {
     if (text == null || text.isEmpty()) {
       return text;
     }

@@ -1,4 +1,4 @@
-package io.github.poaauth.client.internal;
+package io.github.poaauth.client;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,7 +19,7 @@ import java.util.Set;
  * <p>Unsupported API: this package may change without notice. Thread-safe; immutable but for
  * a one-entry cache of the last URL origin judged.
  */
-public final class AllowedHosts {
+final class AllowedHosts {
   /** The hosts as given, lower case, ports included. */
   private final Set<String> given;
   /** Lower-case host to the ports it may be reached on; an empty set means any port. */
@@ -104,7 +104,7 @@ public final class AllowedHosts {
       return false;
     }
     boolean https = scheme.equalsIgnoreCase("https");
-    if (!https && !(scheme.equalsIgnoreCase("http") && ProviderSettings.isLoopback(host))) {
+    if (!https && !(scheme.equalsIgnoreCase("http") && Settings.isLoopback(host))) {
       return false;
     }
     Set<Integer> allowed = ports.get(host.toLowerCase(Locale.ROOT));

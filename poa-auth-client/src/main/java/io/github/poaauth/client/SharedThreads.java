@@ -1,4 +1,4 @@
-package io.github.poaauth.client.internal;
+package io.github.poaauth.client;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,18 +15,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Two pools, never one: a refresh thread blocks while it waits for the HTTP exchange, which
  * needs a thread of the HTTP client's pool to complete; sharing them could starve both.
  *
- * <p>Unsupported API: this package may change without notice.
  */
-public final class SharedThreads {
+final class SharedThreads {
   /** Background refreshes of all providers at most run this many at a time; more wait in line. */
-  public static final int REFRESH_THREADS = 4;
+  static final int REFRESH_THREADS = 4;
 
   /**
    * The shared HTTP clients' asynchronous work (completing exchanges; their I/O runs on each
    * client's one selector thread) at most runs on this many threads, whatever the number of
    * providers and callers. Its tasks never wait for a refresh, so a bound cannot deadlock.
    */
-  public static final int HTTP_THREADS = 4;
+  static final int HTTP_THREADS = 4;
 
   private static final ExecutorService REFRESH = bounded("poa-auth-refresh", REFRESH_THREADS);
   private static final ExecutorService HTTP = bounded("poa-auth-http", HTTP_THREADS);
@@ -35,7 +34,7 @@ public final class SharedThreads {
   }
 
   /** @return the pool that runs background refreshes when the partner gives no executor */
-  public static ExecutorService refresh() {
+  static ExecutorService refresh() {
     return REFRESH;
   }
 

@@ -1,4 +1,4 @@
-package io.github.poaauth.client.internal;
+package io.github.poaauth.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

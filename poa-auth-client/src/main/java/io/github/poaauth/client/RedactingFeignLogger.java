@@ -1,4 +1,4 @@
-package io.github.poaauth.client.internal;
+package io.github.poaauth.client;
 
 import feign.Request;
 import feign.Response;

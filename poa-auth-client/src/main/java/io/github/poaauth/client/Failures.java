@@ -1,0 +1,176 @@
+package io.github.poaauth.client;
+
+import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/**
+ * The failure boundary: every public exception of the client is made here, from fixed text and
+ * numbers. Nothing the server sent reaches a message; a cause is the JDK's own exception when no
+ * message in its chain holds a secret, otherwise a {@link RedactedCause}.
+ */
+final class Failures {
+  private Failures() {
+  }
+
+  static TokenEndpointUnavailableException unavailable(Reason reason, String message) {
+    return new TokenEndpointUnavailableException(reason, -1, reason != Reason.TLS
+        && reason != Reason.CLOSED, null, message, null);
+  }
+
+  static TokenEndpointUnavailableException closed() {
+    return unavailable(Reason.CLOSED, "PoaTokenProvider is closed");
+  }
+
+  static TokenEndpointUnavailableException callTimeout(Duration callTimeout) {
+    return unavailable(Reason.CALL_TIMEOUT, "no token within the call timeout of " + callTimeout);
+  }
+
+  static TokenEndpointUnavailableException circuitOpen() {
+    return unavailable(Reason.CIRCUIT_OPEN, "circuit breaker is open after repeated token "
+        + "endpoint failures; not calling it until the breaker lets a trial call through");
+  }
+
+  static TokenEndpointUnavailableException unexpected(Throwable t) {
+    return unavailable(Reason.UNEXPECTED, "token refresh failed unexpectedly: "
+        + t.getClass().getSimpleName());
+  }
+
+  /** An answer that is neither a token nor an OAuth rejection. */
+  static TokenEndpointUnavailableException httpStatus(int status, Duration retryAfter) {
+    boolean transient_ = status == 408 || status == 429 || status >= 500 && status <= 599;
+    String message;
+    if (transient_) {
+      message = "token endpoint answered HTTP " + status;
+    } else if (status >= 300 && status < 400) {
+      message = "token endpoint answered HTTP " + status + " (a redirect): redirects are never "
+          + "followed with credentials; check baseUrl";
+    } else if (status < 100 || status > 599) {
+      message = "token endpoint answered HTTP status " + status + ", which is outside HTTP's "
+          + "range: check baseUrl";
+    } else {
+      message = "token endpoint answered HTTP " + status + ": check baseUrl and tokenPath (the "
+          + "documented token path is " + PoaTokenProvider.DEFAULT_TOKEN_PATH + ")";
+    }
+    return new TokenEndpointUnavailableException(Reason.HTTP_STATUS, status, transient_,
+        transient_ ? retryAfter : null, message, null);
+  }
+
+  /** An I/O failure of the exchange, by its JDK exception. */
+  static TokenEndpointUnavailableException io(IOException e, Redactor redactor) {
+    Reason reason = Reason.IO;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        reason = Reason.TLS;
+        break;
+      }
+      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+        reason = Reason.DNS;
+      } else if (t instanceof HttpTimeoutException && reason == Reason.IO) {
+        reason = Reason.TIMEOUT;
+      } else if (t instanceof ConnectException && reason == Reason.IO) {
+        reason = Reason.CONNECT;
+      }
+    }
+    String message = switch (reason) {
+      case TLS -> "TLS with the token endpoint failed: its certificate is not trusted or does not "
+          + "name its host; check baseUrl, or give the provider an sslContext that trusts it";
+      case DNS -> "the token endpoint's host name did not resolve; check baseUrl";
+      case TIMEOUT -> "token endpoint timed out";
+      case CONNECT -> "could not connect to the token endpoint";
+      default -> "token endpoint I/O error";
+    };
+    return new TokenEndpointUnavailableException(reason, -1, reason != Reason.TLS, null,
+        message + " (" + e.getClass().getSimpleName() + ")", safeCause(e, redactor));
+  }
+
+  /** The last failure of a fetch that took several attempts. */
+  static TokenEndpointUnavailableException afterAttempts(int attempts,
+      TokenEndpointUnavailableException last) {
+    return new TokenEndpointUnavailableException(last.reason(), last.httpStatus().orElse(-1),
+        last.isRetryable(), last.retryAfter().orElse(null), "token endpoint unavailable after "
+        + attempts + " attempts: " + last.getMessage(), last);
+  }
+
+  static CredentialsRejectedException rejected(int status, String code, String description) {
+    return new CredentialsRejectedException(status, code, description, null);
+  }
+
+  static InvalidTokenResponseException invalidResponse(String what) {
+    return new InvalidTokenResponseException("token response " + what, null);
+  }
+
+  static InvalidSettingException invalidSetting(String setting, String message) {
+    return new InvalidSettingException(setting, message);
+  }
+
+  /**
+   * The exception one caller gets for a failure it waited for: its own instance with its own
+   * stack trace, the shared failure as cause.
+   */
+  static PoaAuthException forCaller(Throwable failure, Duration callTimeout) {
+    Throwable f = failure;
+    while ((f instanceof CompletionException || f instanceof ExecutionException)
+        && f.getCause() != null) {
+      f = f.getCause();
+    }
+    if (f instanceof PoaAuthException shared) {
+      return shared.forCaller();
+    }
+    return f instanceof TimeoutException ? callTimeout(callTimeout) : unexpected(f);
+  }
+
+  /**
+   * The JDK exception itself when its whole chain is the JDK's and no message in it holds a
+   * secret; otherwise its type and redacted message.
+   */
+  static Throwable safeCause(Throwable original, Redactor redactor) {
+    for (Throwable t = original; t != null; t = t.getCause()) {
+      String type = t.getClass().getName();
+      boolean jdk = type.startsWith("java.") || type.startsWith("javax.")
+          || type.startsWith("sun.") || type.startsWith("jdk.");
+      if (!jdk || t.getMessage() != null && !redactor.redact(t.getMessage()).equals(t.getMessage())) {
+        return RedactedCause.of(original, redactor);
+      }
+    }
+    return original;
+  }
+
+  /**
+   * What is kept of an exception that may hold a secret: its type and its message through the
+   * {@link Redactor}, printable ASCII, at most 200 characters, and its stack trace; never the
+   * exception itself and never its causes.
+   */
+  static final class RedactedCause extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private RedactedCause(String message) {
+      super(message, null, false, true);
+    }
+
+    static RedactedCause of(Throwable original, Redactor redactor) {
+      String message = original.getMessage() == null ? null
+          : redactor.redact(original.getMessage()).replaceAll("[^\\x20-\\x7E]", "?");
+      if (message != null && message.length() > 200) {
+        message = message.substring(0, 200) + "...";
+      }
+      RedactedCause cause = new RedactedCause(original.getClass().getName()
+          + (message == null ? "" : ": " + message));
+      cause.setStackTrace(original.getStackTrace());
+      return cause;
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.github.poaauth.client;
+
+import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The token request guarded by Resilience4j: a circuit breaker around a retry around one
+ * {@link TokenCall}, all within one deadline.
+ *
+ * <p>The breaker is used through its permission API ({@link #permitted()}, then
+ * {@code onSuccess}/{@code onError}), so that a call it refuses is told apart from a token
+ * request; it counts a whole retried fetch as one call and ignores rejections (the endpoint
+ * answered; the credentials are wrong). It opens for 1 s first, doubling after each failed trial
+ * up to the configured open duration, so that a short outage costs callers about its own length.
+ * The retry retries what {@link TokenCall} classified as retryable, waiting the larger of an
+ * exponential, jittered backoff and {@code Retry-After}, never past the deadline: the deadline
+ * travels with each failed attempt ({@link AttemptFailed}), which the retry's interval function
+ * reads. With a partner's registries, both are created there (for Actuator and metrics) and
+ * removed on {@link #close()}.
+ *
+ * <p>Resilience4j 2.3 and later measure the breaker's open state on the provider's clock
+ * (through a {@link ForwardOnlyClock}, so that a clock set back does not stretch it); 2.2 has no
+ * such setting, and its open state runs on the system clock ({@link #BREAKER_TAKES_CLOCK}).
+ * Thread-safe.
+ */
+final class GuardedFetch implements AutoCloseable {
+  /** Whether the Resilience4j present lets the breaker read the provider's clock (2.3+). */
+  static final boolean BREAKER_TAKES_CLOCK = breakerTakesClock();
+
+  /** The outcome of one fetch: a token, or the failure callers get. */
+  record Outcome(AccessToken token, PoaAuthException failure, int attempts) {
+  }
+
+  /** A failed attempt and the deadline of its fetch, as the retry sees it. */
+  private static final class AttemptFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient PoaAuthException failure;
+    private final long deadlineNanos;
+
+    AttemptFailed(PoaAuthException failure, long deadlineNanos) {
+      super(null, null, false, false);
+      this.failure = failure;
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    boolean retryable() {
+      return failure instanceof TokenEndpointUnavailableException u && u.isRetryable()
+          && u.reason() != Reason.CALL_TIMEOUT;
+    }
+  }
+
+  private final Settings settings;
+  private final TokenCall call;
+  private final HttpClients.Lease http;
+  private final CircuitBreaker breaker;
+  private final Retry retry;
+
+  GuardedFetch(Settings settings, Consumer<PoaTokenEvent> events) {
+    this.settings = settings;
+    this.http = HttpClients.forSettings(settings);
+    this.call = new TokenCall(settings, http.client());
+    Duration open = settings.breakerOpenDuration();
+    CircuitBreakerConfig.Builder breakerConfig = CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(settings.breakerWindowSize())
+        .minimumNumberOfCalls(settings.breakerMinimumCalls())
+        .failureRateThreshold(settings.breakerFailureRateThreshold())
+        .waitIntervalFunctionInOpenState(IntervalFunction.ofExponentialBackoff(
+            firstOpenPeriod(open), 2.0, open))
+        .permittedNumberOfCallsInHalfOpenState(1)
+        .ignoreException(e -> e instanceof CredentialsRejectedException);
+    if (BREAKER_TAKES_CLOCK) {
+      breakerConfig.clock(new ForwardOnlyClock(settings.clock()));
+    }
+    IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
+        settings.retryInitialBackoff(), 2.0, 0.5, settings.retryMaxBackoff());
+    RetryConfig retryConfig = RetryConfig.custom()
+        .maxAttempts(settings.maxAttempts())
+        .retryOnException(e -> e instanceof AttemptFailed a && a.retryable())
+        .intervalBiFunction((attempt, outcome) -> {
+          long wait = backoff.apply(attempt);
+          if (outcome.isLeft() && outcome.getLeft() instanceof AttemptFailed a) {
+            TokenEndpointUnavailableException u = (TokenEndpointUnavailableException) a.failure;
+            wait = Math.max(wait, u.retryAfter().map(Duration::toMillis).orElse(0L));
+            // Never sleep past the deadline: the next attempt then fails with the call timeout.
+            wait = Math.min(wait, (a.deadlineNanos - System.nanoTime()) / 1_000_000);
+          }
+          return Math.max(0, wait);
+        })
+        .build();
+    String name = settings.name();
+    if (settings.circuitBreakerRegistry() == null) {
+      this.breaker = CircuitBreaker.of(name, breakerConfig.build());
+    } else {
+      requireFree(settings.circuitBreakerRegistry().find(name).isPresent(), "circuit breaker");
+      this.breaker = settings.circuitBreakerRegistry().circuitBreaker(name, breakerConfig.build());
+    }
+    if (settings.retryRegistry() == null) {
+      this.retry = Retry.of(name, retryConfig);
+    } else {
+      requireFree(settings.retryRegistry().find(name).isPresent(), "retry");
+      this.retry = settings.retryRegistry().retry(name, retryConfig);
+    }
+    breaker.getEventPublisher().onStateTransition(e -> events.accept(
+        new PoaTokenEvent.CircuitBreakerStateChanged(e.getStateTransition().getFromState().name(),
+            e.getStateTransition().getToState().name())));
+  }
+
+  private static boolean breakerTakesClock() {
+    try {
+      CircuitBreakerConfig.custom().clock(java.time.Clock.systemUTC());
+      return true;
+    } catch (NoSuchMethodError resilience4j22) {
+      return false;
+    }
+  }
+
+  private static void requireFree(boolean taken, String what) {
+    if (taken) {
+      throw Failures.invalidSetting("name", "the " + what + " registry already holds this name: "
+          + "give each PoaTokenProvider its own name(…)");
+    }
+  }
+
+  /** The breaker's first open period: 1 s, or the configured open duration if shorter. */
+  static Duration firstOpenPeriod(Duration openDuration) {
+    Duration first = Duration.ofSeconds(1);
+    return openDuration.compareTo(first) < 0 ? openDuration : first;
+  }
+
+  /** @return whether the breaker lets a fetch through now; if so, {@link #fetch} must follow */
+  boolean permitted() {
+    return breaker.tryAcquirePermission();
+  }
+
+  String breakerState() {
+    return breaker.getState().name();
+  }
+
+  /**
+   * Fetches one token, with retries, within {@code timeout}; call only after
+   * {@link #permitted()} said yes.
+   */
+  Outcome fetch(Duration timeout) {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    AtomicInteger attempts = new AtomicInteger();
+    PoaAuthException failure;
+    try {
+      AccessToken token = retry.executeSupplier(() -> {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          throw new AttemptFailed(Failures.callTimeout(timeout), deadline);
+        }
+        attempts.incrementAndGet();
+        try {
+          return call.request(remaining);
+        } catch (PoaAuthException e) {
+          throw new AttemptFailed(e, deadline);
+        }
+      });
+      breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      return new Outcome(token, null, attempts.get());
+    } catch (AttemptFailed e) {
+      failure = attempts.get() > 1 && e.failure instanceof TokenEndpointUnavailableException u
+          ? Failures.afterAttempts(attempts.get(), u) : e.failure;
+    } catch (RuntimeException e) {
+      failure = Failures.unexpected(e);
+    } catch (Error e) {
+      breaker.releasePermission();
+      throw e;
+    }
+    breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, failure);
+    return new Outcome(null, failure, attempts.get());
+  }
+
+  /** Removes the breaker and retry from the partner's registries; releases an owned client. */
+  @Override
+  public void close() {
+    if (settings.circuitBreakerRegistry() != null) {
+      settings.circuitBreakerRegistry().remove(breaker.getName());
+    }
+    if (settings.retryRegistry() != null) {
+      settings.retryRegistry().remove(retry.getName());
+    }
+    http.release();
+  }
+}

@@ -1,0 +1,354 @@
+package io.github.poaauth.client;
+
+import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
+import io.github.poaauth.client.TokenState.Action;
+import io.github.poaauth.client.TokenState.Entry;
+import io.github.poaauth.client.TokenState.Flight;
+import io.github.poaauth.client.TokenState.Rejection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provider's engine: its {@link TokenState}, swapped atomically, and what each call does
+ * with it as {@link TokenState#decide} says. At most one token request runs at a time (the
+ * flight, installed by compare-and-set on the state); its outcome is shared by every caller
+ * waiting for it. A caller that must wait runs a flight nobody has started on its own thread;
+ * background and asynchronous flights run on the executor. Every flight ends within the call
+ * timeout (the fetch's deadline).
+ *
+ * <p>Logging: a failure a caller sees as an exception is logged at DEBUG; the first failed
+ * background refresh of a run that no caller sees (the token is still valid) at WARN, recovery
+ * after failures at INFO. Never a secret or a token. Thread-safe.
+ */
+final class Refresher implements AutoCloseable {
+  /** Longest pause between failed background refreshes while the current token stays valid. */
+  static final Duration MAX_BACKGROUND_BACKOFF = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(PoaTokenProvider.class);
+
+  private final Settings settings;
+  private final Clock clock;
+  private final Supplier<String> secret;
+  private final GuardedFetch fetch;
+  private final Executor executor;
+  /** The hot path reads only this: one volatile read. */
+  private final AtomicReference<TokenState> state = new AtomicReference<>(TokenState.EMPTY);
+
+  Refresher(Settings settings) {
+    this.settings = settings;
+    this.clock = settings.clock();
+    this.secret = settings.clientSecret();
+    this.fetch = new GuardedFetch(settings, this::emit);
+    this.executor = settings.executor() != null ? settings.executor() : SharedThreads.refresh();
+  }
+
+  AccessToken token() {
+    TokenState s = state.get();
+    Action action = s.decide(clock.millis(), secret);
+    if (action == Action.HAND_OUT) {
+      return s.token().token();
+    }
+    if (action == Action.HAND_OUT_AND_REFRESH) {
+      join(Mode.BACKGROUND);
+      return s.token().token();
+    }
+    Flight flight = join(Mode.BLOCKING);
+    if (flight.claim()) {
+      run(flight);
+    }
+    try {
+      return flight.result.get(settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS).token();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Failures.unavailable(Reason.INTERRUPTED, "interrupted while waiting for a token");
+    } catch (ExecutionException | TimeoutException e) {
+      throw Failures.forCaller(e, settings.callTimeout());
+    }
+  }
+
+  CompletableFuture<AccessToken> tokenAsync() {
+    TokenState s = state.get();
+    Action action = s.decide(clock.millis(), secret);
+    if (action == Action.HAND_OUT || action == Action.HAND_OUT_AND_REFRESH) {
+      if (action == Action.HAND_OUT_AND_REFRESH) {
+        join(Mode.BACKGROUND);
+      }
+      return CompletableFuture.completedFuture(s.token().token());
+    }
+    // Captured on the caller's thread, so that a failure shows where the caller asked.
+    StackTraceElement[] callerStack = new Throwable().getStackTrace();
+    CompletableFuture<AccessToken> mine = new CompletableFuture<>();
+    join(Mode.ASYNC).result.copy()
+        .orTimeout(settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        .whenComplete((entry, failure) -> {
+          if (failure == null) {
+            mine.complete(entry.token());
+          } else {
+            PoaAuthException e = Failures.forCaller(failure, settings.callTimeout());
+            e.setStackTrace(callerStack);
+            mine.completeExceptionally(e);
+          }
+        });
+    return mine;
+  }
+
+  /** Who needs the flight, which decides where it runs. */
+  private enum Mode { BACKGROUND, ASYNC, BLOCKING }
+
+  /**
+   * The flight a caller waits for: the running one, a new one, or one already completed with
+   * the decision (a token, a rejection, closed). A new flight is submitted to the executor
+   * unless a blocking caller will run it. For {@link Mode#BACKGROUND}, nothing is returned.
+   */
+  private Flight join(Mode mode) {
+    while (true) {
+      TokenState s = state.get();
+      Action action = s.decide(clock.millis(), secret);
+      if (action == Action.AWAIT && s.runningFlight() != null) {
+        return s.runningFlight();
+      }
+      if (action != Action.AWAIT
+          && !(action == Action.HAND_OUT_AND_REFRESH && mode == Mode.BACKGROUND)) {
+        return decided(action, s);
+      }
+      Flight mine = new Flight(mode == Mode.BACKGROUND, settings.callTimeout());
+      if (state.compareAndSet(s, s.withFlight(mine))) {
+        Flight stale = s.flight();
+        if (stale != null && stale.claim()) {
+          stale.result.completeExceptionally(Failures.unavailable(Reason.EXECUTOR,
+              "the refresh executor did not run the token refresh within the call timeout"));
+        }
+        if (mode != Mode.BLOCKING) {
+          submit(mine);
+        }
+        return mine;
+      }
+    }
+  }
+
+  /** A flight already completed with what {@code action} decided: nothing to run. */
+  private static Flight decided(Action action, TokenState s) {
+    Flight done = new Flight(false, Duration.ZERO);
+    done.claim();
+    switch (action) {
+      case FAIL_CLOSED -> done.result.completeExceptionally(Failures.closed());
+      case FAIL_REJECTED -> done.result.completeExceptionally(s.rejection().exception());
+      default -> done.result.complete(s.token());
+    }
+    return done;
+  }
+
+  private void submit(Flight flight) {
+    try {
+      executor.execute(() -> {
+        if (flight.claim()) {
+          synchronized (flight) {
+            flight.pooledRunner = Thread.currentThread();
+          }
+          try {
+            run(flight);
+          } finally {
+            synchronized (flight) {
+              flight.pooledRunner = null;
+              // A close() may have interrupted this shared thread: do not leave the flag set.
+              Thread.interrupted();
+            }
+          }
+        }
+      });
+    } catch (Throwable t) {
+      // Rejected, or an Error such as "unable to create native thread": the slot must be freed.
+      if (flight.claim()) {
+        finish(flight, null, Failures.unavailable(Reason.EXECUTOR, "the refresh executor did "
+            + "not accept the token refresh (" + t.getClass().getSimpleName() + ")"), 0, null);
+      }
+      LOG.warn("POA token refresh could not be started: {}", t.getClass().getName());
+    }
+  }
+
+  private void run(Flight flight) {
+    if (state.get().closed()) {
+      finish(flight, null, Failures.closed(), 0, null);
+      return;
+    }
+    if (!fetch.permitted()) {
+      emit(new PoaTokenEvent.RefreshRefused(flight.background));
+      finish(flight, null, Failures.circuitOpen(), 0, null);
+      return;
+    }
+    emit(new PoaTokenEvent.RefreshStarted(flight.background));
+    long started = System.nanoTime();
+    GuardedFetch.Outcome outcome;
+    try {
+      outcome = fetch.fetch(settings.callTimeout());
+    } catch (Error e) {
+      finish(flight, null, Failures.unexpected(e), 0, null);
+      throw e;
+    }
+    finish(flight, outcome.token(), outcome.failure(), outcome.attempts(),
+        Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** Publishes a flight's outcome in the state, then to its waiters and the listener. */
+  private void finish(Flight flight, AccessToken token, PoaAuthException failure, int attempts,
+      Duration took) {
+    long now = clock.millis();
+    TokenState before;
+    TokenState after;
+    Entry entry = null;
+    do {
+      before = state.get();
+      if (before.closed()) {
+        flight.result.completeExceptionally(Failures.closed());
+        return;
+      }
+      if (token != null) {
+        entry = entry(token, flight.background && before.failures() == 0);
+        after = before.succeeded(flight, entry);
+      } else {
+        Rejection rejection = failure instanceof CredentialsRejectedException r
+            && !settings.rejectionCooldown().isZero() ? new Rejection(r, now,
+            settings.rejectionCooldown().toMillis(), currentSecret()) : null;
+        after = before.failed(flight, now, backgroundBackoff(before.failures() + 1).toMillis(),
+            rejection);
+      }
+    } while (!state.compareAndSet(before, after));
+    if (token != null) {
+      if (before.failures() > 0) {
+        LOG.info("POA token refresh recovered after {} failure(s)", before.failures());
+      }
+      LOG.debug("POA token refreshed: {}", token);
+      flight.result.complete(entry);
+      if (took != null) {
+        emit(new PoaTokenEvent.RefreshSucceeded(flight.background, attempts, took,
+            token.expiresAt()));
+      }
+      return;
+    }
+    Entry current = before.token();
+    if (flight.background && before.failures() == 0 && current != null && current.usableAt(now)) {
+      LOG.warn("POA token refresh failed in the background; callers keep the current token, "
+          + "valid until {}: {}", current.token().expiresAt(), failure.getMessage());
+    } else {
+      LOG.debug("POA token refresh failed ({} in a row): {}", after.failures(),
+          failure.getMessage());
+    }
+    flight.result.completeExceptionally(failure);
+    if (after.rejection() != before.rejection()) {
+      emit(new PoaTokenEvent.RejectionCooldownStarted(settings.rejectionCooldown(),
+          after.rejection().exception().errorCode()));
+    }
+    if (took != null) {
+      emit(new PoaTokenEvent.RefreshFailed(flight.background, attempts, took, failure.getClass(),
+          failure instanceof CredentialsRejectedException r ? r.errorCode() : Optional.empty()));
+    }
+  }
+
+  /**
+   * @param onSchedule whether the token replaces one on schedule (a background refresh without
+   *     failures before it): only such tokens keep a fleet's refreshes spread as they are
+   */
+  private Entry entry(AccessToken token, boolean onSchedule) {
+    boolean jitter = settings.refreshJitter();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return Entry.of(token, settings.refreshAhead(), settings.expirySkew(), !jitter || onSchedule,
+        jitter ? random.nextDouble() : 0, jitter ? random.nextDouble() : 0);
+  }
+
+  /** 1, 2, 4, 8, 16, 30 s: between failed background refreshes. */
+  static Duration backgroundBackoff(int failuresInARow) {
+    Duration wait = Duration.ofSeconds(1L << Math.min(failuresInARow - 1, 5));
+    return wait.compareTo(MAX_BACKGROUND_BACKOFF) > 0 ? MAX_BACKGROUND_BACKOFF : wait;
+  }
+
+  private String currentSecret() {
+    try {
+      return secret.get();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  boolean invalidate(AccessToken rejected) {
+    while (true) {
+      TokenState s = state.get();
+      if (s.token() == null || !s.token().token().equals(rejected)) {
+        return false;
+      }
+      if (state.compareAndSet(s, s.withToken(null))) {
+        emit(new PoaTokenEvent.TokenInvalidated());
+        return true;
+      }
+    }
+  }
+
+  PoaTokenStatus status() {
+    TokenState s = state.get();
+    long now = clock.millis();
+    String breaker = fetch.breakerState();
+    PoaTokenStatus.State overall;
+    if (s.closed()) {
+      overall = PoaTokenStatus.State.CLOSED;
+    } else if (s.rejected(now, secret)) {
+      overall = PoaTokenStatus.State.REJECTED;
+    } else if (breaker.equals("OPEN") || breaker.equals("FORCED_OPEN")) {
+      overall = PoaTokenStatus.State.UNAVAILABLE;
+    } else if (s.token() != null && s.token().usableAt(now)) {
+      overall = PoaTokenStatus.State.VALID;
+    } else {
+      overall = PoaTokenStatus.State.NO_TOKEN;
+    }
+    Optional<AccessToken> token = Optional.ofNullable(s.token()).map(Entry::token);
+    return new PoaTokenStatus(overall, token.map(AccessToken::issuedAt),
+        token.map(AccessToken::expiresAt), overall == PoaTokenStatus.State.REJECTED
+        ? s.rejection().exception().errorCode() : Optional.empty(), breaker);
+  }
+
+  boolean isClosed() {
+    return state.get().closed();
+  }
+
+  String breakerState() {
+    return fetch.breakerState();
+  }
+
+  /** Listener calls, isolated: a throwing listener changes nothing. */
+  private void emit(PoaTokenEvent event) {
+    try {
+      settings.listener().onEvent(event);
+    } catch (RuntimeException e) {
+      LOG.debug("PoaTokenListener threw {} on {}", e.getClass().getName(), event);
+    }
+  }
+
+  @Override
+  public void close() {
+    TokenState before = state.getAndUpdate(TokenState::close);
+    if (before.closed()) {
+      return;
+    }
+    Flight pending = before.flight();
+    if (pending != null) {
+      synchronized (pending) {
+        // Under the flight's lock: the shared runner cannot have moved on to another task.
+        if (pending.pooledRunner != null) {
+          pending.pooledRunner.interrupt();
+        }
+      }
+      pending.claim();
+      pending.result.completeExceptionally(Failures.closed());
+    }
+    fetch.close();
+  }
+}

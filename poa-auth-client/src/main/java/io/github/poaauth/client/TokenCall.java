@@ -1,0 +1,309 @@
+package io.github.poaauth.client;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import feign.Feign;
+import feign.Request;
+import feign.Response;
+import feign.Retryer;
+import feign.codec.Decoder;
+import feign.codec.ErrorDecoder;
+import feign.form.FormEncoder;
+import io.github.poaauth.api.TokenApi;
+import io.github.poaauth.api.model.OAuthError;
+import io.github.poaauth.api.model.TokenResponse;
+import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Type;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * One token request through the generated {@link TokenApi}, and the one place where its outcome
+ * is classified: an {@link AccessToken}, or a {@link PoaAuthException} from {@link Failures}
+ * whose type and {@link TokenEndpointUnavailableException#isRetryable()} the retry and the
+ * breaker read. Each attempt gets its own Feign target, built with that attempt's
+ * {@link Request.Options} (its share of the call deadline) and an error decoder that knows the
+ * secret to redact: a token request is rare, and nothing per attempt is kept anywhere else.
+ */
+final class TokenCall {
+  static final String GRANT_TYPE = "client_credentials";
+  /** A token lifetime beyond this is a broken endpoint, not a generous one. */
+  static final Duration MAX_LIFETIME = Duration.ofDays(7);
+  /** Token and error bodies are a few hundred bytes; anything this large is not one. */
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .build();
+
+  private final Settings settings;
+  private final JdkHttpTransport transport;
+
+  TokenCall(Settings settings, HttpClient http) {
+    this.settings = settings;
+    this.transport = new JdkHttpTransport(http, MAX_BODY_BYTES);
+  }
+
+  /**
+   * Sends one token request and classifies its outcome.
+   *
+   * @param timeoutNanos the longest this attempt may take, connect to last body byte
+   * @return the token, its lifetime counted from just before the request was sent
+   * @throws PoaAuthException for every failure
+   */
+  AccessToken request(long timeoutNanos) {
+    String secret;
+    try {
+      secret = settings.clientSecret().get();
+    } catch (RuntimeException e) {
+      throw Failures.unavailable(Reason.SECRET_SOURCE, "the client secret source failed ("
+          + e.getClass().getSimpleName() + "); no request was made");
+    }
+    if (secret == null || secret.isBlank()) {
+      throw Failures.unavailable(Reason.SECRET_SOURCE, "the client secret source returned no "
+          + "secret; no request was made");
+    }
+    Redactor redactor = new Redactor(secret);
+    Instant sentAt = settings.clock().instant();
+    TokenResponse response;
+    try {
+      response = api(timeoutNanos, redactor).createPartnerToken(settings.clientId(), secret,
+          GRANT_TYPE);
+    } catch (RuntimeException e) {
+      throw classify(e, redactor);
+    }
+    return toAccessToken(response, sentAt);
+  }
+
+  private TokenApi api(long timeoutNanos, Redactor redactor) {
+    long connect = Math.min(settings.connectTimeout().toNanos(), timeoutNanos);
+    long read = Math.min(settings.readTimeout().toNanos(), timeoutNanos - connect);
+    Feign.Builder feign = Feign.builder()
+        .client(transport)
+        .options(new Request.Options(connect, TimeUnit.NANOSECONDS, Math.max(read, 1),
+            TimeUnit.NANOSECONDS, false))
+        .encoder(new FormEncoder())
+        .decoder(new TokenDecoder())
+        .errorDecoder(new OAuthErrorDecoder(settings.clock(), redactor))
+        // Resilience4j retries; Feign's own retryer stays off (one retry mechanism at a time).
+        .retryer(Retryer.NEVER_RETRY)
+        .logger(new RedactingFeignLogger())
+        .logLevel(settings.httpLogLevel().feignLevel());
+    if (!settings.tokenPath().equals(PoaTokenProvider.DEFAULT_TOKEN_PATH)) {
+      String path = settings.tokenPath();
+      feign.requestInterceptor(template -> template.uri(path));
+    }
+    return feign.target(TokenApi.class, settings.baseUrl());
+  }
+
+  private static PoaAuthException classify(RuntimeException e, Redactor redactor) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof PoaAuthException known) {
+        return known;
+      }
+      if (t instanceof JdkHttpTransport.BodyTooLargeException) {
+        return Failures.invalidResponse("is larger than " + MAX_BODY_BYTES / 1024 + " KiB");
+      }
+      if (t instanceof IOException io) {
+        return Failures.io(io, redactor);
+      }
+    }
+    return Failures.invalidResponse("could not be read (" + e.getClass().getSimpleName() + ")");
+  }
+
+  static AccessToken toAccessToken(TokenResponse r, Instant sentAt) {
+    if (r == null) {
+      throw Failures.invalidResponse("is empty");
+    }
+    if (r.getAccessToken() == null || r.getAccessToken().isBlank()) {
+      throw Failures.invalidResponse("has no access_token");
+    }
+    if (r.getTokenType() == null) {
+      throw Failures.invalidResponse("has no token_type");
+    }
+    if (!"bearer".equalsIgnoreCase(r.getTokenType())) {
+      throw Failures.invalidResponse("has a token_type other than Bearer");
+    }
+    Integer expiresIn = r.getExpiresIn();
+    if (expiresIn == null) {
+      throw Failures.invalidResponse("has no expires_in");
+    }
+    if (expiresIn <= 0 || expiresIn > MAX_LIFETIME.toSeconds()) {
+      throw Failures.invalidResponse("has expires_in " + expiresIn
+          + ", expected 1 to " + MAX_LIFETIME.toSeconds() + " seconds");
+    }
+    try {
+      return AccessToken.of(r.getAccessToken(), r.getTokenType(), r.getScope(), sentAt,
+          Duration.ofSeconds(expiresIn));
+    } catch (IllegalArgumentException e) {
+      throw Failures.invalidResponse("has an access_token that is not an RFC 6750 b64token (control characters, spaces or non-ASCII)");
+    }
+  }
+
+  /** The whole body; {@link JdkHttpTransport} collected it already, capped. */
+  static byte[] bodyOf(Response response) throws IOException {
+    if (response.body() == null) {
+      return new byte[0];
+    }
+    try (InputStream in = response.body().asInputStream()) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static String firstHeader(Response response, String name) {
+    for (var entry : response.headers().entrySet()) {
+      if (entry.getKey() != null && entry.getKey().equalsIgnoreCase(name)) {
+        Collection<String> values = entry.getValue();
+        return values.isEmpty() ? null : values.iterator().next();
+      }
+    }
+    return null;
+  }
+
+  /** Reads a 2xx answer into the generated model, strictly: one JSON object, right types. */
+  static final class TokenDecoder implements Decoder {
+    @Override
+    public Object decode(Response response, Type type) throws IOException {
+      String contentType = firstHeader(response, "Content-Type");
+      if (contentType != null && !isJson(contentType)) {
+        throw Failures.invalidResponse("has a Content-Type other than application/json");
+      }
+      byte[] body = bodyOf(response);
+      if (body.length == 0) {
+        throw Failures.invalidResponse("body is empty");
+      }
+      JsonNode tree;
+      try {
+        tree = MAPPER.readTree(body);
+      } catch (JsonProcessingException e) {
+        // Jackson's message quotes the offending input, which may be the token: never kept.
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate")
+            ? "has a duplicate key" : "is not valid JSON";
+        throw Failures.invalidResponse(what + where);
+      }
+      if (tree == null || !tree.isObject()) {
+        throw Failures.invalidResponse("is not a JSON object");
+      }
+      try {
+        return MAPPER.treeToValue(tree, TokenResponse.class);
+      } catch (JsonMappingException e) {
+        throw Failures.invalidResponse("field '" + fieldOf(e) + "' has the wrong type");
+      }
+    }
+
+    private static String fieldOf(JsonMappingException e) {
+      String name = e.getPath().isEmpty() ? null
+          : e.getPath().get(e.getPath().size() - 1).getFieldName();
+      // Only the model's own fields can fail to map; anything else is not echoed.
+      return name != null && name.matches("[a-z_]{1,20}") ? name : "?";
+    }
+
+    private static boolean isJson(String contentType) {
+      String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+      return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+  }
+
+  /** Classifies a non-2xx answer once, where it is created. */
+  static final class OAuthErrorDecoder implements ErrorDecoder {
+    /** The longest Retry-After honoured; a longer one is cut to this. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+    /** RFC 6749 section 5.2's error code characters, capped. */
+    private static final Pattern ERROR_CODE = Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
+    private static final int MAX_DESCRIPTION = 200;
+
+    private final Clock clock;
+    private final Redactor redactor;
+
+    OAuthErrorDecoder(Clock clock, Redactor redactor) {
+      this.clock = clock;
+      this.redactor = redactor;
+    }
+
+    @Override
+    public Exception decode(String methodKey, Response response) {
+      int status = response.status();
+      // Only these statuses are OAuth rejections. Keycloak also answers 404 and 405 with an
+      // `error` field: those mean a wrong base URL, not wrong credentials.
+      if (status == 400 || status == 401 || status == 403) {
+        OAuthError error = readError(response);
+        String code = error == null ? null : code(redactor.redact(error.getError()));
+        String description = error == null ? null
+            : printable(redactor.redact(error.getErrorDescription()), MAX_DESCRIPTION);
+        return Failures.rejected(status, code, description);
+      }
+      return Failures.httpStatus(status, retryAfter(firstHeader(response, "Retry-After")));
+    }
+
+    private static String code(String raw) {
+      return raw != null && ERROR_CODE.matcher(raw).matches() ? raw : null;
+    }
+
+    private static String printable(String raw, int max) {
+      if (raw == null) {
+        return null;
+      }
+      String clean = raw.replaceAll("[^\\x20-\\x7E]", "?");
+      return clean.length() <= max ? clean : clean.substring(0, max) + "...";
+    }
+
+    private OAuthError readError(Response response) {
+      try {
+        byte[] body = bodyOf(response);
+        JsonNode tree = body.length == 0 ? null : MAPPER.readTree(body);
+        if (tree == null || !tree.isObject() || !tree.path("error").isTextual()) {
+          return null;
+        }
+        return MAPPER.treeToValue(tree, OAuthError.class);
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    Duration retryAfter(String header) {
+      if (header == null || header.isBlank()) {
+        return null;
+      }
+      String value = header.trim();
+      Duration wait;
+      try {
+        wait = Duration.ofSeconds(Long.parseLong(value));
+      } catch (NumberFormatException notSeconds) {
+        try {
+          Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+          wait = Duration.between(clock.instant(), at);
+        } catch (DateTimeParseException notADate) {
+          return null;
+        }
+      }
+      if (wait.isNegative()) {
+        return Duration.ZERO;
+      }
+      return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+    }
+  }
+}
