@@ -20,25 +20,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Every code block of the README is run or checked by a test, so the README cannot drift from
- * what the project does (issue 18). This class runs the shell blocks against the built jar, from
- * the repository's root as a reader would, and checks the others' coverage:
+ * Every code block of the README and of the docs pages it moved blocks to ({@link #FILES}) is
+ * run or checked by a test, so they cannot drift from what the project does. This class runs the
+ * shell blocks against the built jar, from the repository's root as a reader would, checks the
+ * others' coverage, and checks that every relative link of the README and {@code docs/*.md}
+ * resolves:
  *
  * <ul>
  *   <li>{@code main-job}: run as written by {@code .ci/check-main-job}, which {@code .ci/run}
  *       calls (checked here);
  *   <li>{@code ci-command}: the command {@code .ci/run} runs;
- *   <li>{@code try-sandbox}, {@code try-curl}, {@code try-token}: run, on the port the sandbox
- *       picked instead of 8089;
- *   <li>{@code cli-usage}: run, with the example host replaced by a standalone sandbox and
- *       {@code pass} by a shell function;
+ *   <li>{@code try-sandbox}, {@code try-curl}, {@code try-token} (docs/CLI.md): run, on the port
+ *       the sandbox picked instead of 8089;
+ *   <li>{@code cli-usage} (docs/CLI.md): run, with the example host replaced by a standalone
+ *       sandbox and {@code pass} by a shell function;
  *   <li>{@code readme-example}, {@code sandbox-example} (Java): compiled and run by
  *       poa-auth-client's {@code ReadmeExampleTest} and poa-auth-sandbox's
  *       {@code ReadmeSandboxExampleTest};
  *   <li>{@code spring-boot-sample:*}: each found verbatim in poa-auth-spring-boot-sample's files
  *       (compiled, and run by its {@code PartnerServiceApplicationTest}) by its
  *       {@code ReadmeSpringBootSectionTest};
- *   <li>XML blocks: dependencies on modules of this build, at its version.
+ *   <li>XML blocks (README, docs/TESTING.md): dependencies on modules of this build, at its
+ *       version.
  * </ul>
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -48,12 +51,78 @@ class ReadmeIT {
   private static final String EXAMPLE_PORT = "8089";
   private static final String EXAMPLE_BASE_URL = "http://127.0.0.1:" + EXAMPLE_PORT;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The files whose blocks are tested: the README and the docs pages with its moved blocks. */
+  private static final List<String> FILES = List.of("README.md", "docs/CLI.md", "docs/TESTING.md");
+  /** The README keeps a newcomer's page: it stays this short. */
+  private static final int README_MAX_LINES = 200;
   private static final Set<String> MARKERS = Set.of("main-job:start", "ci-command", "try-sandbox",
       "try-curl", "try-token", "cli-usage", "readme-example:start", "sandbox-example:start",
       "spring-boot-sample:application-yml", "spring-boot-sample:feign", "spring-boot-sample:test");
 
   /** A fenced block, its language and the marker comment right above it, if any. */
   record Block(String language, String marker, String text) {}
+
+  @Test
+  void readme_isShort_andKeepsTheQuickStartAndTheJavaExample() throws IOException {
+    List<String> readme = Files.readAllLines(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+
+    assertThat(readme).hasSizeLessThanOrEqualTo(README_MAX_LINES);
+    assertThat(blocks("README.md")).extracting(Block::marker)
+        .contains("main-job:start", "ci-command", "readme-example:start");
+  }
+
+  /**
+   * Every relative link of README.md, the docs pages and the other Markdown files they sit next to
+   * resolves: its file exists and, with a {@code #fragment}, that file has a heading with that
+   * GitHub anchor.
+   */
+  @Test
+  void everyRelativeLink_resolves() throws IOException {
+    List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+    try (var docs = Files.list(ROOT.resolve("docs"))) {
+      docs.filter(path -> path.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    Pattern link = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
+    List<String> broken = new ArrayList<>();
+    int checked = 0;
+    for (Path page : pages) {
+      String text = withoutCodeBlocks(Files.readString(page, StandardCharsets.UTF_8));
+      Matcher matcher = link.matcher(text);
+      while (matcher.find()) {
+        String target = matcher.group(1);
+        if (target.matches("^[a-z][a-z0-9+.-]*:.*")) {
+          continue; // https:, mailto: and the like
+        }
+        checked++;
+        int hash = target.indexOf('#');
+        String file = hash < 0 ? target : target.substring(0, hash);
+        Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+        if (!Files.exists(resolved)) {
+          broken.add(ROOT.relativize(page) + ": " + target + " (no such file)");
+        } else if (hash >= 0 && !anchors(resolved).contains(target.substring(hash + 1))) {
+          broken.add(ROOT.relativize(page) + ": " + target + " (no such heading)");
+        }
+      }
+    }
+    assertThat(broken).as("broken links").isEmpty();
+    assertThat(checked).as("relative links checked").isPositive();
+  }
+
+  private static String withoutCodeBlocks(String markdown) {
+    return markdown.replaceAll("(?ms)^```.*?^```", "");
+  }
+
+  /** The GitHub anchors of a Markdown file's headings. */
+  private static Set<String> anchors(Path file) throws IOException {
+    if (!file.toString().endsWith(".md")) {
+      return Set.of();
+    }
+    return withoutCodeBlocks(Files.readString(file, StandardCharsets.UTF_8)).lines()
+        .filter(line -> line.matches("^#{1,6} .*"))
+        .map(line -> line.replaceFirst("^#+ ", "").strip().toLowerCase(java.util.Locale.ROOT)
+            .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'))
+        .collect(java.util.stream.Collectors.toSet());
+  }
 
   @Test
   void everyBlock_isMarked_orIsAnXmlDependency() throws IOException {
@@ -167,11 +236,20 @@ class ReadmeIT {
 
   private static Block block(String marker) throws IOException {
     return blocks().stream().filter(block -> marker.equals(block.marker())).findFirst()
-        .orElseThrow(() -> new AssertionError("README.md has no block marked " + marker));
+        .orElseThrow(() -> new AssertionError("no block marked " + marker + " in " + FILES));
   }
 
+  /** The blocks of every file in {@link #FILES}. */
   static List<Block> blocks() throws IOException {
-    List<String> lines = Files.readAllLines(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+    List<Block> blocks = new ArrayList<>();
+    for (String file : FILES) {
+      blocks.addAll(blocks(file));
+    }
+    return blocks;
+  }
+
+  static List<Block> blocks(String file) throws IOException {
+    List<String> lines = Files.readAllLines(ROOT.resolve(file), StandardCharsets.UTF_8);
     List<Block> blocks = new ArrayList<>();
     String marker = null;
     for (int i = 0; i < lines.size(); i++) {

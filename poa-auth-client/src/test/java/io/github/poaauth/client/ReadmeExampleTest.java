@@ -10,73 +10,85 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The README's usage example compiles, runs, and stays the same code as here. */
+/**
+ * The README's Java example compiles, runs against the sandbox (with and without a 401 from the
+ * API), and stays the same code as here, at most 15 lines.
+ */
 class ReadmeExampleTest {
   private static final String MARKER = "readme-example:";
 
   @RegisterExtension
   static final PoaSandboxExtension POA = new PoaSandboxExtension();
 
-  private static void readmeExample(String baseUrl, String clientId, String clientSecret,
-      URI apiUri, HttpClient http) throws IOException, InterruptedException {
+  /** The README's example as written; the sandbox stands in for POA through the system properties. */
+  private static void readmeExample(String apiHost, URI ordersUri)
+      throws IOException, InterruptedException {
     // readme-example:start
-    try (PoaTokenProvider tokens = PoaTokenProvider.builder()
-        .baseUrl(baseUrl)                               // https, or http to loopback only
-        .clientId(clientId)
-        .clientSecret(clientSecret)
-        .build()) {
-      AccessToken token = tokens.token();               // cached; blocks only when none is valid
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(apiUri)
-          .header("Authorization", token.authorizationHeader()).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() == 401) {               // the API no longer takes this token:
-        tokens.invalidate(token);                       // drop it, so token() fetches a new one,
-        response = http.send(HttpRequest.newBuilder(apiUri)   // and try once more
-            .header("Authorization", tokens.token().authorizationHeader()).build(),
-            HttpResponse.BodyHandlers.ofString());
-      }
+    // POA_BASE_URL, POA_CLIENT_ID and POA_CLIENT_SECRET from the environment
+    try (PoaTokenProvider tokens = PoaTokenProvider.fromEnvironment()) {
+      // the token goes only to these hosts, and only over https
+      PoaApiAuthorization poa = PoaApiAuthorization.forHosts(tokens, apiHost);
+      HttpClient http = HttpClient.newHttpClient();     // does not follow redirects: keep it so
+      HttpRequest request = HttpRequest.newBuilder(ordersUri).GET().build();
+      // adds the cached token; after a 401, invalidates it and re-sends once with a fresh one
+      HttpResponse<String> response = poa.send(http, request, BodyHandlers.ofString());
+      System.out.println(response.statusCode() + " " + response.body());
     }
     // readme-example:end
+  }
+
+  /** Runs the example with {@code poa.base-url} and friends (which win over the environment) set to the sandbox. */
+  private static void runReadmeExample(PoaSandbox sandbox) throws Exception {
+    Map<String, String> properties = Map.of("poa.base-url", sandbox.baseUrl(),
+        "poa.client-id", sandbox.defaultClientId(),
+        "poa.client-secret", sandbox.defaultClientSecret());
+    properties.forEach(System::setProperty);
+    try {
+      URI api = sandbox.apiEndpoint();
+      readmeExample(api.getHost() + ":" + api.getPort(), URI.create(api + "/orders/7"));
+    } finally {
+      properties.keySet().forEach(System::clearProperty);
+    }
   }
 
   @Test
   void readmeExample_getsThroughWithoutARejection_onOneToken() throws Exception {
     PoaSandbox sandbox = POA.sandbox();
 
-    readmeExample(sandbox.baseUrl(), sandbox.defaultClientId(), sandbox.defaultClientSecret(),
-        sandbox.apiEndpoint(), HttpClient.newHttpClient());
+    runReadmeExample(sandbox);
 
     assertThat(apiCallStatuses(sandbox)).containsExactly(200);
     assertThat(sandbox.tokenRequestCount()).isEqualTo(1);
   }
 
-  /** The branch the README is there for: the API rejects the token once. */
+  /** The 401 path that send() takes care of: the API rejects the token once. */
   @Test
   void readmeExample_whenTheApiRejectsTheToken_invalidatesIt_andSucceedsWithANewOne() throws Exception {
     PoaSandbox sandbox = POA.sandbox();
     sandbox.faults().rejectTokens(1);
 
-    readmeExample(sandbox.baseUrl(), sandbox.defaultClientId(), sandbox.defaultClientSecret(),
-        sandbox.apiEndpoint(), HttpClient.newHttpClient());
+    runReadmeExample(sandbox);
 
     assertThat(apiCallStatuses(sandbox)).containsExactly(401, 200);
     assertThat(sandbox.tokenRequestCount()).as("a new token after invalidate").isEqualTo(2);
     List<RecordedRequest> apiCalls = sandbox.recordedRequests().stream()
-        .filter(request -> request.path().equals(PoaSandbox.API_PATH)).toList();
+        .filter(request -> request.path().startsWith(PoaSandbox.API_PATH)).toList();
     assertThat(apiCalls).allSatisfy(request ->
         assertThat(request.header("Authorization")).hasValue("Bearer " + RecordedRequest.MASK));
   }
 
   private static List<Integer> apiCallStatuses(PoaSandbox sandbox) {
     return sandbox.recordedRequests().stream()
-        .filter(request -> request.path().equals(PoaSandbox.API_PATH))
+        .filter(request -> request.path().startsWith(PoaSandbox.API_PATH))
         .map(request -> request.responseStatus().orElse(0))
         .toList();
   }
@@ -87,8 +99,11 @@ class ReadmeExampleTest {
     String source = Files.readString(
         Path.of("src/test/java/io/github/poaauth/client/ReadmeExampleTest.java"), StandardCharsets.UTF_8);
 
+    String example = between(readme, "```java", "```");
     assertThat(normalise(between(source, "// " + MARKER + "start", "// " + MARKER + "end")))
-        .isEqualTo(normalise(between(readme, "```java", "```")));
+        .isEqualTo(normalise(example));
+    assertThat(example.lines().count()).as("lines of the README's example").isLessThanOrEqualTo(15);
+    assertThat(example).contains(".send(http, request, BodyHandlers.ofString())");
   }
 
   private static String between(String text, String start, String end) {

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's Spring Boot section is this sample: every code block under a
  * {@code spring-boot-sample:<file>} marker appears verbatim in that file of the sample, which
- * the build compiles and {@link PartnerServiceApplicationTest} runs.
+ * the build compiles and {@link PartnerServiceApplicationTest} runs. The dependency, the three
+ * properties and the Feign client are in the section "Spring Boot"; the sample's test is in the
+ * section on the test kit.
  */
 class ReadmeSpringBootSectionTest {
   private static final Path MODULE = Path.of("").toAbsolutePath();
@@ -19,8 +21,8 @@ class ReadmeSpringBootSectionTest {
   @Test
   void everyMarkedBlock_isInTheSample() throws Exception {
     String readme = Files.readString(MODULE.resolveSibling("README.md"));
-    String section = readme.substring(readme.indexOf("## Spring Boot:"),
-        readme.indexOf("\n## ", readme.indexOf("## Spring Boot:") + 1));
+    String section = section(readme, "## Spring Boot:");
+    String testKit = section(readme, "## Test your code without POA");
 
     assertThat(blocksAfter(section, "pom")).allSatisfy(block -> assertThat(
         read("pom.xml")).contains(block.replace("0.1.0-SNAPSHOT", "${project.version}")));
@@ -28,9 +30,19 @@ class ReadmeSpringBootSectionTest {
         assertThat(read("src/main/resources/application.yml")).contains(block));
     assertThat(blocksAfter(section, "feign")).allSatisfy(block -> assertThat(
         read("src/main/java/io/github/poaauth/sample/PoaOrdersClient.java")).contains(block));
-    assertThat(blocksAfter(section, "test")).hasSize(2).allSatisfy(block -> assertThat(
+    assertThat(blocksAfter(section, "application-yml").get(0))
+        .contains("base-url:", "client-id:", "client-secret:");
+    assertThat(blocksAfter(testKit, "test")).hasSize(2).allSatisfy(block -> assertThat(
         read("src/test/java/io/github/poaauth/sample/PartnerServiceApplicationTest.java"))
         .contains(block));
+  }
+
+  /** From a heading to the next heading of its level. */
+  private static String section(String readme, String heading) {
+    int from = readme.indexOf(heading);
+    assertThat(from).as("README heading %s", heading).isNotNegative();
+    int to = readme.indexOf("\n## ", from + 1);
+    return readme.substring(from, to < 0 ? readme.length() : to);
   }
 
   /**
