@@ -152,6 +152,7 @@ final class GuardedFetch implements AutoCloseable {
   Outcome fetch(Duration timeout) {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
+    long perAttempt = settings.connectTimeout().plus(settings.readTimeout()).toNanos();
     AtomicInteger attempts = new AtomicInteger();
     PoaAuthException failure;
     try {
@@ -164,7 +165,9 @@ final class GuardedFetch implements AutoCloseable {
         try {
           return call.request(remaining);
         } catch (PoaAuthException e) {
-          throw new AttemptFailed(e, deadline);
+          boolean cutByDeadline = e instanceof TokenEndpointUnavailableException u
+              && u.reason() == Reason.TIMEOUT && remaining < perAttempt;
+          throw new AttemptFailed(cutByDeadline ? Failures.callTimeout(timeout) : e, deadline);
         }
       });
       breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);

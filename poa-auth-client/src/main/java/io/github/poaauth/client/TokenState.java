@@ -174,7 +174,7 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
       // No refresh-ahead (zero) means no background refresh at all: nothing to spread.
       long a = refreshAhead.isZero() ? r : Math.min(lifetime / 2, r);
       double offset;
-      if (onSchedule || a == r) {
+      if (onSchedule || refreshAhead.isZero()) {
         offset = r - (r - a) * u1;
       } else {
         double first = Math.min(lifetime / 10, a);

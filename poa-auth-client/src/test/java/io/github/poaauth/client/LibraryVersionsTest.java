@@ -37,6 +37,22 @@ class LibraryVersionsTest {
     }
   }
 
+  /**
+   * Resilience4j 2.3 added the breaker's clock setting; on 2.2 (Spring Boot 3.5's) the breaker's
+   * open state runs on the system clock, and the tests of it on the injected clock do not run.
+   */
+  @Test
+  void theBreakerReadsTheProvidersClock_exactlyFromResilience4j23() {
+    String[] v = CircuitBreaker.class.getPackage().getImplementationVersion().split("\\.");
+    boolean from23 = Integer.parseInt(v[0]) > 2 || Integer.parseInt(v[0]) == 2
+        && Integer.parseInt(v[1]) >= 3;
+    assertThat(breakerTakesClock()).isEqualTo(from23);
+  }
+
+  static boolean breakerTakesClock() {
+    return GuardedFetch.BREAKER_TAKES_CLOCK;
+  }
+
   /** The version in the one pom.properties of that artifact on the classpath. */
   private static String mavenVersion(String group, String artifact, Class<?> anyClass)
       throws IOException {

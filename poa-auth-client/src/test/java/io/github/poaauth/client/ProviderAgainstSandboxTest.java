@@ -222,7 +222,7 @@ class ProviderAgainstSandboxTest {
 
   @Test
   void fullHttpLog_neverContainsTheSecretOrTheToken() throws Exception {
-    PoaTokenProvider tokens = provider(builder().httpLogLevel(feign.Logger.Level.FULL));
+    PoaTokenProvider tokens = provider(builder().httpLogLevel(HttpLogLevel.HEADERS));
 
     AccessToken token = tokens.token();
 
@@ -243,7 +243,7 @@ class ProviderAgainstSandboxTest {
   }
 
   private static PoaTokenProvider.Builder fastRetries(PoaTokenProvider.Builder b, int attempts) {
-    return b.maxAttempts(attempts).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(10));
+    return b.retry(attempts, Duration.ofMillis(10), Duration.ofMillis(10));
   }
 
   private PoaTokenProvider provider(PoaTokenProvider.Builder builder) {

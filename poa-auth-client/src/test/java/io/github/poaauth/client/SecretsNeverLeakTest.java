@@ -49,7 +49,7 @@ class SecretsNeverLeakTest {
       PoaTokenProvider.Builder builder = PoaTokenProvider.builder()
           .baseUrl(server.baseUrl()).clientId("partner-1").clientSecret(SECRET)
           .rejectionCooldown(Duration.ZERO)
-          .httpLogLevel(Logger.Level.FULL);
+          .httpLogLevel(HttpLogLevel.HEADERS);
       try (PoaTokenProvider tokens = builder.build()) {
         Throwable rejected = catchThrowable(tokens::token);
         assertThat(rejected).isInstanceOf(CredentialsRejectedException.class);
@@ -95,7 +95,7 @@ class SecretsNeverLeakTest {
       server.faults().otherwise(reply);
       try (PoaTokenProvider tokens = PoaTokenProvider.builder()
           .baseUrl(server.baseUrl()).clientId("partner-1").clientSecret(SECRET)
-          .maxAttempts(1).httpLogLevel(Logger.Level.FULL).build()) {
+          .retry(1, Duration.ofMillis(200), Duration.ofSeconds(5)).httpLogLevel(HttpLogLevel.HEADERS).build()) {
         Throwable thrown = catchThrowable(tokens::token);
         assertThat(thrown).isInstanceOf(PoaAuthException.class);
         failure = stackOf(thrown);
@@ -123,7 +123,7 @@ class SecretsNeverLeakTest {
     }
     try (PoaTokenProvider tokens = PoaTokenProvider.builder()
         .baseUrl("http://127.0.0.1:" + closedPort).clientId("partner-1").clientSecret(SECRET)
-        .maxAttempts(1).build()) {
+        .retry(1, Duration.ofMillis(200), Duration.ofSeconds(5)).build()) {
       Throwable thrown = catchThrowable(tokens::token);
       assertThat(thrown).isInstanceOf(TokenEndpointUnavailableException.class);
       assertThat(causeChain(thrown)).noneMatch(t -> t.getClass().getName().startsWith("feign."));

@@ -1,5 +1,6 @@
 package io.github.poaauth.client;
 
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -98,7 +99,7 @@ class TlsAndProxyTest {
   private static PoaTokenProvider.Builder builder(String host) {
     return PoaTokenProvider.builder()
         .baseUrl("https://" + host + ":" + https.getAddress().getPort())
-        .clientId("partner-1").clientSecret("tls-secret").maxAttempts(4);
+        .clientId("partner-1").clientSecret("tls-secret").retry(4, Duration.ofMillis(200), Duration.ofSeconds(5));
   }
 
   @Test

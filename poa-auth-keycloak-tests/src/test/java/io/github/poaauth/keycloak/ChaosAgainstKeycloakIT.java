@@ -135,9 +135,8 @@ class ChaosAgainstKeycloakIT {
             .connectTimeout(Duration.ofSeconds(1))
             .readTimeout(Duration.ofSeconds(3))
             .callTimeout(CALL_TIMEOUT)
-            .maxAttempts(3)
-            .retryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
-            .circuitBreakerOpenDuration(BREAKER_OPEN)
+            .retry(3, Duration.ofMillis(200), Duration.ofSeconds(1))
+            .circuitBreaker(50, 10, 3, BREAKER_OPEN)
             .listener(ledger)
             .build()) {
       this.api = api;

@@ -273,7 +273,7 @@ class PoaAuthMetricsTest {
 
   @Test
   void circuitBreakerStateChanged_countsTheTransition_andResilience4jShowsTheOpenBreaker() {
-    PoaTokenProvider tokens = provider(builder().circuitBreakerWindow(2, 2));
+    PoaTokenProvider tokens = provider(builder().circuitBreaker(50, 2, 2, Duration.ofSeconds(30)));
     metrics.bind(tokens);
     POA.sandbox().faults().failNext(2, 503);
 
@@ -301,8 +301,7 @@ class PoaAuthMetricsTest {
 
   @Test
   void bind_publishesTheRetrysOwnMeters_retriedSuccessCountsOnce() {
-    PoaTokenProvider tokens = provider(builder().maxAttempts(2)
-        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1)));
+    PoaTokenProvider tokens = provider(builder().retry(2, Duration.ofMillis(1), Duration.ofMillis(1)));
     metrics.bind(tokens);
     POA.sandbox().faults().failNext(1, 502);
 
@@ -469,7 +468,7 @@ class PoaAuthMetricsTest {
         .clientSecret(PoaSandbox.DEFAULT_CLIENT_SECRET)
         .clock(clock)
         .executor(Runnable::run)
-        .maxAttempts(1)
+        .retry(1, Duration.ofMillis(200), Duration.ofSeconds(5))
         .listener(metrics.listener());
   }
 

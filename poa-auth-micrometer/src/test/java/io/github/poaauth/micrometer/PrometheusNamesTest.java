@@ -1,5 +1,6 @@
 package io.github.poaauth.micrometer;
 
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,7 @@ class PrometheusNamesTest {
     PoaAuthMetrics healthy = PoaAuthMetrics.create("poa-healthy", prometheus, observations);
     PoaAuthMetrics rejected = PoaAuthMetrics.create("poa-rejected", prometheus, observations);
     try (PoaTokenProvider good = builder("poa-healthy", healthy)
-            .clientSecret(PoaSandbox.DEFAULT_CLIENT_SECRET).circuitBreakerWindow(2, 2).build();
+            .clientSecret(PoaSandbox.DEFAULT_CLIENT_SECRET).circuitBreaker(50, 2, 2, Duration.ofSeconds(30)).build();
         PoaTokenProvider bad = builder("poa-rejected", rejected).clientSecret("wrong").build()) {
       healthy.bind(good);
       rejected.bind(bad);
@@ -77,7 +78,7 @@ class PrometheusNamesTest {
         .name(name)
         .baseUrl(POA.sandbox().baseUrl())
         .clientId(PoaSandbox.DEFAULT_CLIENT_ID)
-        .maxAttempts(1)
+        .retry(1, Duration.ofMillis(200), Duration.ofSeconds(5))
         .listener(metrics.listener());
   }
 

@@ -97,7 +97,7 @@ class FaultOutcomesTest {
         .connectTimeout(Duration.ofMillis(500))
         .readTimeout(Duration.ofMillis(500))
         .callTimeout(CALL_TIMEOUT)
-        .maxAttempts(ATTEMPTS).retryBackoff(Duration.ofMillis(10), Duration.ofMillis(10));
+        .retry(ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(10));
   }
 
   private static final String BODY_OK = "{\"access_token\":\"abc.def.ghi\",\"expires_in\":1800,\"token_type\":\"Bearer\"}";

@@ -47,7 +47,7 @@ class SecurityTest {
       server.faults().enqueue(Reply.json(401, "{\"error\":\"unauthorized_client\",\"error_description\":\"bad secret "
           + SECRET + "\"}"));
       PoaTokenProvider.Builder builder = FaultOutcomesTest.provider(server.baseUrl())
-          .rejectionCooldown(Duration.ZERO).httpLogLevel(Logger.Level.FULL);
+          .rejectionCooldown(Duration.ZERO).httpLogLevel(HttpLogLevel.HEADERS);
       try (PoaTokenProvider tokens = builder.build()) {
         Throwable rejected = catchThrowable(tokens::token);
         texts.add(describe(rejected));

@@ -225,10 +225,10 @@ class StressTest {
         .connectTimeout(Duration.ofMillis(300))
         .readTimeout(Duration.ofSeconds(1))
         .callTimeout(CALL_TIMEOUT)
-        .maxAttempts(ATTEMPTS).retryBackoff(Duration.ofMillis(50), Duration.ofMillis(50))
+        .retry(ATTEMPTS, Duration.ofMillis(50), Duration.ofMillis(50))
         // The breaker's open state runs on the provider's clock: recovery jumps it.
         .clock(breakerClock)
-        .circuitBreakerWindow(4, 2).circuitBreakerOpenDuration(OPEN_STATE);
+        .circuitBreaker(50, 4, 2, OPEN_STATE);
   }
 
   private static List<String> busyInProvider() {

@@ -1,8 +1,9 @@
-package io.github.poaauth.client.internal;
+package io.github.poaauth.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.poaauth.client.AccessToken;
+import io.github.poaauth.client.TokenState.Action;
+import io.github.poaauth.client.TokenState.Entry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
@@ -10,31 +11,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class CachedTokenTest {
+class TokenStateTest {
   private static final Instant ISSUED = Instant.parse("2026-11-27T09:00:00Z");
 
   /** 30-minute token, 5-minute refresh-ahead: jitter moves the refresh between 15 and 25 min. */
   @ParameterizedTest(name = "jitter {0} -> refresh at {1} s")
   @CsvSource({"0.0, 1500", "0.5, 1200", "1.0, 900"})
   void jitter_movesTheRefreshBetweenHalfTheLifetimeAndTheRefreshAheadPoint(double jitter, long at) {
-    CachedToken c = CachedToken.of(token(1800), Duration.ofMinutes(5), Duration.ofSeconds(30), jitter);
+    Entry c = Entry.of(token(1800), Duration.ofMinutes(5), Duration.ofSeconds(30), true, jitter, 0);
 
-    assertThat(c.refreshAtMillis() - ISSUED.toEpochMilli()).isEqualTo(Duration.ofSeconds(at).toMillis());
-    assertThat(c.expireAtMillis() - ISSUED.toEpochMilli()).isEqualTo(1770_000);
+    assertThat(c.refreshAt() - ISSUED.toEpochMilli()).isEqualTo(Duration.ofSeconds(at).toMillis());
+    assertThat(c.expireAt() - ISSUED.toEpochMilli()).isEqualTo(1770_000);
     long atMillis = ISSUED.toEpochMilli() + Duration.ofSeconds(at).toMillis();
-    assertThat(c.state(atMillis - 1)).isEqualTo(CachedToken.State.FRESH);
-    assertThat(c.state(atMillis)).isEqualTo(CachedToken.State.REFRESH_DUE);
-    assertThat(c.state(ISSUED.toEpochMilli() + 1770_000)).isEqualTo(CachedToken.State.EXPIRED);
-    assertThat(c.state(ISSUED.toEpochMilli() - 1)).isEqualTo(CachedToken.State.REFRESH_DUE);
+    TokenState s = TokenState.EMPTY.withToken(c);
+    assertThat(s.decide(atMillis - 1, () -> "s")).isEqualTo(Action.HAND_OUT);
+    assertThat(s.decide(atMillis, () -> "s")).isEqualTo(Action.HAND_OUT_AND_REFRESH);
+    assertThat(s.decide(ISSUED.toEpochMilli() + 1770_000, () -> "s")).isEqualTo(Action.AWAIT);
+    assertThat(s.decide(ISSUED.toEpochMilli() - 1, () -> "s"))
+        .isEqualTo(Action.HAND_OUT_AND_REFRESH);
   }
 
   @ParameterizedTest(name = "refreshAhead {0} s of a 60 s token")
   @CsvSource({"30", "45"})
   void jitter_neverMovesARefreshAlreadyAtHalfTheLifetime(long ahead) {
-    CachedToken none = CachedToken.of(token(60), Duration.ofSeconds(ahead), Duration.ZERO, 0);
-    CachedToken most = CachedToken.of(token(60), Duration.ofSeconds(ahead), Duration.ZERO, 0.99);
+    Entry none = Entry.of(token(60), Duration.ofSeconds(ahead), Duration.ZERO, true, 0, 0);
+    Entry most = Entry.of(token(60), Duration.ofSeconds(ahead), Duration.ZERO, true, 0.99, 0);
 
-    assertThat(most.refreshAtMillis()).isEqualTo(none.refreshAtMillis());
+    assertThat(most.refreshAt()).isEqualTo(none.refreshAt());
   }
 
   private static AccessToken token(long seconds) {
@@ -43,13 +46,12 @@ class CachedTokenTest {
 
   @Test
   void jitter_neverAppliesWithoutRefreshAhead() {
-    CachedToken none = CachedToken.of(token(1800), Duration.ZERO, Duration.ofSeconds(30), 0);
-    CachedToken most = CachedToken.of(token(1800), Duration.ZERO, Duration.ofSeconds(30), 1.0);
-    CachedToken staggered = CachedToken.staggered(token(1800), Duration.ZERO, Duration.ofSeconds(30),
-        0.1, 0.1);
+    Entry none = Entry.of(token(1800), Duration.ZERO, Duration.ofSeconds(30), true, 0, 0);
+    Entry most = Entry.of(token(1800), Duration.ZERO, Duration.ofSeconds(30), true, 1.0, 0);
+    Entry staggered = Entry.of(token(1800), Duration.ZERO, Duration.ofSeconds(30), false, 0.1, 0.1);
 
-    assertThat(most.refreshAtMillis()).isEqualTo(none.refreshAtMillis())
-        .isEqualTo(staggered.refreshAtMillis()).isEqualTo(ISSUED.toEpochMilli() + 1770_000);
+    assertThat(most.refreshAt()).isEqualTo(none.refreshAt())
+        .isEqualTo(staggered.refreshAt()).isEqualTo(ISSUED.toEpochMilli() + 1770_000);
   }
 
   /**
@@ -63,19 +65,19 @@ class CachedTokenTest {
       "0.706, 0.0, 900000", "0.9, 0.5, 1075736", "0.99, 0.999999999, 1499981"})
   void staggered_isFlatFromATenthToHalfTheLifetime_thenFallsToTheRefreshAheadPoint(double u1, double u2,
       long at) {
-    CachedToken c = CachedToken.staggered(token(1800), Duration.ofMinutes(5),
-        Duration.ofSeconds(30), u1, u2);
+    Entry c = Entry.of(token(1800), Duration.ofMinutes(5),
+        Duration.ofSeconds(30), false, u1, u2);
 
-    assertThat(c.refreshAtMillis() - ISSUED.toEpochMilli()).isBetween(at - 1, at + 1);
-    assertThat(c.expireAtMillis() - ISSUED.toEpochMilli()).isEqualTo(1770_000);
+    assertThat(c.refreshAt() - ISSUED.toEpochMilli()).isBetween(at - 1, at + 1);
+    assertThat(c.expireAt() - ISSUED.toEpochMilli()).isEqualTo(1770_000);
   }
 
   @Test
   void staggered_withoutAJitterSpan_isUniformFromATenthUpToTheRefreshPoint() {
     // 60 s token, 30 s ahead: R = A = 30 s, so every scheduled refresh is 30 s after the last.
-    CachedToken c = CachedToken.staggered(token(60), Duration.ofSeconds(30), Duration.ZERO, 0.9, 0.5);
+    Entry c = Entry.of(token(60), Duration.ofSeconds(30), Duration.ZERO, false, 0.9, 0.5);
 
-    assertThat(c.refreshAtMillis() - ISSUED.toEpochMilli()).isEqualTo(18_000);
+    assertThat(c.refreshAt() - ISSUED.toEpochMilli()).isEqualTo(18_000);
   }
 
   /**
@@ -100,15 +102,15 @@ class CachedTokenTest {
     int[] bins = new int[(int) (horizon / 60_000)];
     for (int i = 0; i < 20_000; i++) {
       AccessToken t = token(1800);
-      CachedToken c = staggerFirst
-          ? CachedToken.staggered(t, ahead, skew, random.nextDouble(), random.nextDouble())
-          : CachedToken.of(t, ahead, skew, random.nextDouble());
-      while (c.refreshAtMillis() - ISSUED.toEpochMilli() < horizon) {
-        long at = c.refreshAtMillis() - ISSUED.toEpochMilli();
+      Entry c = staggerFirst
+          ? Entry.of(t, ahead, skew, false, random.nextDouble(), random.nextDouble())
+          : Entry.of(t, ahead, skew, true, random.nextDouble(), 0);
+      while (c.refreshAt() - ISSUED.toEpochMilli() < horizon) {
+        long at = c.refreshAt() - ISSUED.toEpochMilli();
         bins[(int) (at / 60_000)]++;
-        AccessToken next = AccessToken.of("abc", "Bearer", null, Instant.ofEpochMilli(c.refreshAtMillis()),
+        AccessToken next = AccessToken.of("abc", "Bearer", null, Instant.ofEpochMilli(c.refreshAt()),
             Duration.ofSeconds(1800));
-        c = CachedToken.of(next, ahead, skew, random.nextDouble());
+        c = Entry.of(next, ahead, skew, true, random.nextDouble(), 0);
       }
     }
     double mean = java.util.Arrays.stream(bins).average().orElseThrow();
