@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.poaauth.client.AccessToken;
 import io.github.poaauth.client.CredentialsRejectedException;
+import io.github.poaauth.client.HttpLogLevel;
 import io.github.poaauth.client.InvalidTokenResponseException;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.client.TokenEndpointUnavailableException;
@@ -212,7 +213,7 @@ public final class PoaAuthCli {
       String reason = String.valueOf(e.getMessage());
       return fail(UNAVAILABLE, reason.startsWith("token endpoint unavailable")
           ? reason : "token endpoint unavailable: " + reason, mask, options);
-    } catch (InvalidTokenResponseException e) {
+    } catch (InvalidTokenResponseException | UnprintableToken e) {
       return fail(INVALID_RESPONSE, "invalid token response: " + e.getMessage(), mask, options);
     } catch (IllegalArgumentException e) {
       // The provider's builder rejects a setting (e.g. an http URL to a remote host).
@@ -271,13 +272,13 @@ public final class PoaAuthCli {
         .baseUrl(baseUrl)
         .clientId(clientId)
         .clientSecret(secret)
-        .httpLogLevel(options.verbose ? feign.Logger.Level.FULL : feign.Logger.Level.NONE)
+        .httpLogLevel(options.verbose ? HttpLogLevel.HEADERS : HttpLogLevel.NONE)
         .build()) {
       AccessToken token = tokens.token();
       String printed = options.header ? header(token) : json(token);
       if (mask.reveals(printed)) {
-        throw new InvalidTokenResponseException("the token response holds the client secret;"
-            + " it is not printed", null);
+        throw new UnprintableToken("the token response holds the client secret;"
+            + " it is not printed");
       }
       out.println(printed);
       out.flush();
@@ -287,6 +288,15 @@ public final class PoaAuthCli {
         System.err.flush();
         System.setErr(systemErr);
       }
+    }
+  }
+
+  /** A token the CLI refuses to print: exit code as for an invalid token response. */
+  private static final class UnprintableToken extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnprintableToken(String message) {
+      super(message);
     }
   }
 
@@ -300,9 +310,9 @@ public final class PoaAuthCli {
     for (int i = 0; i < header.length(); i++) {
       char c = header.charAt(i);
       if (c < 0x20 || c > 0x7e) {
-        throw new InvalidTokenResponseException("the token holds a character that cannot go in"
+        throw new UnprintableToken("the token holds a character that cannot go in"
             + " an Authorization header (" + (SecretMask.isUnsafe(c) ? "a control character"
-            : "not printable ASCII") + " at index " + i + "); it is not printed", null);
+            : "not printable ASCII") + " at index " + i + "); it is not printed");
       }
     }
     return "Authorization: " + header;

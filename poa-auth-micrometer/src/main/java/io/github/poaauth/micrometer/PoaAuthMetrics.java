@@ -7,12 +7,6 @@ import io.github.poaauth.client.PoaTokenListener;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.client.PoaTokenStatus;
 import io.github.poaauth.client.TokenEndpointUnavailableException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.micrometer.tagged.CircuitBreakerMetricNames;
-import io.github.resilience4j.micrometer.tagged.RetryMetricNames;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetricsPublisher;
-import io.github.resilience4j.micrometer.tagged.TaggedRetryMetricsPublisher;
-import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -35,8 +29,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Micrometer meters and observations for one {@link PoaTokenProvider}: a timed
  * {@link Observation} per token request (a trace span too, where tracing is configured), gauges
  * of the cached token's remaining lifetime and age, counters of refreshes by outcome and error
- * type, of rejections, invalidations and circuit breaker transitions, and Resilience4j's own
- * circuit breaker and retry meters (through {@code resilience4j-micrometer}).
+ * type, of calls the open circuit breaker refused, of rejections, invalidations and circuit
+ * breaker transitions. Resilience4j's own breaker and retry meters come from Resilience4j: give
+ * the provider registries ({@link PoaTokenProvider.Builder#registries}) and bind them with
+ * {@code resilience4j-micrometer} (Spring Boot Actuator does it for the starter).
  *
  * <pre>{@code
  * PoaAuthMetrics metrics = PoaAuthMetrics.create("poa-auth-token", meterRegistry, observationRegistry);
@@ -45,7 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *     ...
  *     .listener(metrics.listener())            // or PoaTokenListeners.of(metrics.listener(), yours)
  *     .build();
- * metrics.bind(tokens);                        // gauges and Resilience4j meters
+ * metrics.bind(tokens);                        // the token gauges
  * ...
  * tokens.close();
  * metrics.close();                             // removes this provider's meters
@@ -71,6 +67,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code poa_auth_token_request_circuitbreaker_open_total}, say).</li>
  *   <li>Counter {@value #REFRESHES} [{@code poa_auth_token_refreshes_total}], tags as the
  *       observation: finished token requests, whatever the observation registry.</li>
+ *   <li>Counter {@value #REFUSALS} [{@code poa_auth_token_refusals_total}], tag
+ *       {@code background}: calls that needed a token request while the circuit breaker was
+ *       open, refused without one; not counted as refreshes.</li>
  *   <li>Counter {@value #REJECTIONS} [{@code poa_auth_token_rejections_total}], tag
  *       {@code error.code} (an RFC 6749 error code, {@code other} or {@code none}): the
  *       endpoint rejected the credentials.</li>
@@ -83,14 +82,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *       closed provider or one that was garbage-collected. After {@link #bind}.</li>
  *   <li>Gauge {@value #AGE} [{@code poa_auth_token_age_seconds}]: seconds since the cached
  *       token was requested; NaN as above. After {@link #bind}.</li>
- *   <li>Resilience4j's {@code resilience4j.circuitbreaker.*} and {@code resilience4j.retry.calls},
- *       tag {@code name} = the provider's name. After {@link #bind}; skipped when the registry
- *       already has them for that name (a Resilience4j registry bound by the application).</li>
  * </ul>
  *
  * <h2>References</h2>
- * Gauges hold the provider weakly and the circuit breaker and retry meters hold them weakly
- * too, so the meter registry never keeps a provider alive. {@link #close()} removes every meter
+ * Gauges hold the provider weakly, so the meter registry never keeps a provider alive. {@link #close()} removes every meter
  * this instance registered (the observation's timers belong to the observation handler and stay).
  *
  * <h2>Thread safety</h2>
@@ -103,6 +98,8 @@ public final class PoaAuthMetrics implements AutoCloseable {
   public static final String REQUEST = "poa.auth.token.request";
   /** Counter of finished token requests. */
   public static final String REFRESHES = "poa.auth.token.refreshes";
+  /** Counter of calls the open circuit breaker refused without a token request. */
+  public static final String REFUSALS = "poa.auth.token.refusals";
   /** Counter of rejected credentials. */
   public static final String REJECTIONS = "poa.auth.token.rejections";
   /** Counter of tokens dropped by {@link PoaTokenProvider#invalidate}. */
@@ -127,8 +124,6 @@ public final class PoaAuthMetrics implements AutoCloseable {
   static final String TAG_ERROR_TYPE = "error.type";
   static final String TAG_ERROR_CODE = "error.code";
   static final String NONE = "none";
-  private static final String R4J_NAME = "name";
-  private static final String R4J_CIRCUIT_BREAKER_PREFIX = "resilience4j.circuitbreaker.";
 
   /** RFC 6749 section 5.2 codes; anything else the server sends is counted as "other". */
   private static final Set<String> OAUTH_ERROR_CODES = Set.of("invalid_request", "invalid_client",
@@ -166,6 +161,7 @@ public final class PoaAuthMetrics implements AutoCloseable {
       refreshes(background, "failure", CredentialsRejectedException.class.getSimpleName());
       refreshes(background, "failure", TokenEndpointUnavailableException.class.getSimpleName());
       refreshes(background, "failure", InvalidTokenResponseException.class.getSimpleName());
+      refusals(background);
     }
     counter(INVALIDATIONS, "Tokens dropped after a resource API refused them", Tags.empty());
   }
@@ -262,22 +258,6 @@ public final class PoaAuthMetrics implements AutoCloseable {
     gauge(AGE, "Seconds since the cached POA token was requested", provider,
         p -> secondsBetween(usable(p.status()).flatMap(PoaTokenStatus::tokenIssuedAt), now.instant()));
 
-    CircuitBreaker breaker = provider.circuitBreaker();
-    Retry retry = provider.retry();
-    // Resilience4j's publishers remember what they registered, but only remove it given the
-    // circuit breaker or retry, which would keep the provider's internals reachable from here.
-    // Their meters' ids are collected instead (the publishers are dropped), so close() removes
-    // them without holding either.
-    if (meters.find(CircuitBreakerMetricNames.DEFAULT_CIRCUIT_BREAKER_STATE)
-        .tag(R4J_NAME, breaker.getName()).gauge() == null) {
-      new TaggedCircuitBreakerMetricsPublisher(meters).publishMetrics(breaker);
-      remember(R4J_CIRCUIT_BREAKER_PREFIX, breaker.getName());
-    }
-    if (meters.find(RetryMetricNames.DEFAULT_RETRY_CALLS).tag(R4J_NAME, retry.getName())
-        .functionCounter() == null) {
-      new TaggedRetryMetricsPublisher(meters).publishMetrics(retry);
-      remember(RetryMetricNames.DEFAULT_RETRY_CALLS, retry.getName());
-    }
     bound = true;
     return this;
   }
@@ -319,6 +299,8 @@ public final class PoaAuthMetrics implements AutoCloseable {
         counter(REJECTIONS, "Token requests the endpoint rejected (credentials)",
             Tags.of(TAG_ERROR_CODE, errorCodeTag(failed.errorCode()))).increment();
       }
+    } else if (event instanceof PoaTokenEvent.RefreshRefused refused) {
+      refusals(Boolean.toString(refused.background())).increment();
     } else if (event instanceof PoaTokenEvent.TokenInvalidated) {
       counter(INVALIDATIONS, "Tokens dropped after a resource API refused them", Tags.empty())
           .increment();
@@ -382,6 +364,11 @@ public final class PoaAuthMetrics implements AutoCloseable {
         Tags.of(TAG_BACKGROUND, background, TAG_OUTCOME, outcome, TAG_ERROR_TYPE, errorType));
   }
 
+  private Counter refusals(String background) {
+    return counter(REFUSALS, "Calls refused by the open circuit breaker, without a token request",
+        Tags.of(TAG_BACKGROUND, background));
+  }
+
   private Counter counter(String name, String description, Tags tags) {
     Counter counter = Counter.builder(name).description(description).tags(providerTag).tags(tags)
         .register(meters);
@@ -398,16 +385,6 @@ public final class PoaAuthMetrics implements AutoCloseable {
     Gauge gauge = Gauge.builder(name, provider, value).description(description).baseUnit("seconds")
         .tags(providerTag).register(meters);
     registered.add(gauge.getId());
-  }
-
-  /** Adds the ids of the meters named {@code prefix...} with tag name={@code name}. */
-  private void remember(String prefix, String name) {
-    for (Meter meter : meters.getMeters()) {
-      Meter.Id id = meter.getId();
-      if (id.getName().startsWith(prefix) && name.equals(id.getTag(R4J_NAME))) {
-        registered.add(id);
-      }
-    }
   }
 
   /** The status, unless the provider is closed (its token, if any, is no longer handed out). */

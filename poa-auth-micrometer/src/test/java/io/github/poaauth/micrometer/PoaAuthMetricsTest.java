@@ -17,6 +17,10 @@ import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.client.TokenEndpointUnavailableException;
 import io.github.poaauth.sandbox.PoaSandbox;
 import io.github.poaauth.sandbox.PoaSandboxExtension;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -272,7 +276,7 @@ class PoaAuthMetricsTest {
   // --- CircuitBreakerStateChanged -------------------------------------------------------------
 
   @Test
-  void circuitBreakerStateChanged_countsTheTransition_andResilience4jShowsTheOpenBreaker() {
+  void circuitBreakerStateChanged_countsTheTransition_andARefusalIsNotARefresh() {
     PoaTokenProvider tokens = provider(builder().circuitBreaker(50, 2, 2, Duration.ofSeconds(30)));
     metrics.bind(tokens);
     POA.sandbox().faults().failNext(2, 503);
@@ -282,41 +286,50 @@ class PoaAuthMetricsTest {
     assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
     assertThat(observations).hasSingleObservationThat()          // the one that opened it
         .hasEvent(PoaAuthMetrics.EVENT_CIRCUIT_BREAKER + "open");
-    assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
+    double refusedBefore = refusals("false");
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(tokens::token).isInstanceOf(TokenEndpointUnavailableException.class);
+    }
 
-    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(2);   // the third was not permitted
+    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(2);   // the others were refused
     assertThat(meters.get(PoaAuthMetrics.TRANSITIONS).tag("provider", NAME).tag("from", "closed")
         .tag("to", "open").counter().count()).isEqualTo(1);
-    // Resilience4j's own meters, tagged with the provider's name.
-    assertThat(meters.get("resilience4j.circuitbreaker.state").tag("name", NAME)
-        .tag("state", "open").gauge().value()).isEqualTo(1);
-    assertThat(meters.get("resilience4j.circuitbreaker.not.permitted.calls").tag("name", NAME)
-        .counter().count()).isEqualTo(1);
-    // Resilience4j counts a retryable failure on the last allowed attempt as "failed_with_retry",
-    // even with maxAttempts(1).
-    assertThat(meters.get("resilience4j.retry.calls").tag("name", NAME)
-        .tag("kind", "failed_with_retry").functionCounter().count()).isEqualTo(2);
-    assertThat(refreshes("false", "failure", "TokenEndpointUnavailableException")).isEqualTo(3);
+    // Refreshes count token requests only; the refused calls have their own counter.
+    assertThat(refreshes("false", "failure", "TokenEndpointUnavailableException")).isEqualTo(2);
+    assertThat(refusedBefore).isZero();
+    assertThat(refusals("false")).isEqualTo(5);
+    assertThat(observations).hasNumberOfObservationsWithNameEqualTo(PoaAuthMetrics.REQUEST, 1);
   }
 
+  /** Resilience4j's own meters come from Resilience4j, through the registries the provider uses. */
   @Test
-  void bind_publishesTheRetrysOwnMeters_retriedSuccessCountsOnce() {
-    PoaTokenProvider tokens = provider(builder().retry(2, Duration.ofMillis(1), Duration.ofMillis(1)));
-    metrics.bind(tokens);
+  void resilience4jMeters_comeFromTheRegistriesGivenToTheProvider() {
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+    RetryRegistry retries = RetryRegistry.ofDefaults();
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+    TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+    PoaTokenProvider tokens = provider(builder().registries(breakers, retries)
+        .retry(2, Duration.ofMillis(1), Duration.ofMillis(1)));
     POA.sandbox().faults().failNext(1, 502);
 
     tokens.token();
 
     assertThat(meters.get("resilience4j.retry.calls").tag("name", NAME)
         .tag("kind", "successful_with_retry").functionCounter().count()).isEqualTo(1);
+    assertThat(meters.get("resilience4j.circuitbreaker.calls").tag("name", NAME)
+        .tag("kind", "successful").timer().count()).isEqualTo(1);
     assertThat(refreshes("false", "success", "none")).isEqualTo(1);
-    assertThat(observations).hasSingleObservationThat().doesNotHaveError();
+  }
+
+  private double refusals(String background) {
+    return meters.get(PoaAuthMetrics.REFUSALS).tag("provider", NAME)
+        .tag("background", background).counter().count();
   }
 
   // --- lifecycle, references, hygiene ---------------------------------------------------------
 
   @Test
-  void close_removesEveryMeterItRegistered_resilience4jIncluded() {
+  void close_removesEveryMeterItRegistered() {
     PoaTokenProvider tokens = provider(builder());
     metrics.bind(tokens);
     tokens.token();
@@ -370,8 +383,6 @@ class PoaAuthMetricsTest {
 
     assertThat(ref.get()).isNull();
     assertThat(gauge(PoaAuthMetrics.TIME_TO_EXPIRY)).isNaN();
-    assertThat(meters.get("resilience4j.circuitbreaker.failure.rate").tag("name", NAME).gauge()
-        .value()).isNaN();
   }
 
   private WeakReference<PoaTokenProvider> boundAndClosedProvider() {
@@ -393,23 +404,6 @@ class PoaAuthMetricsTest {
     assertThatThrownBy(() -> metrics.bind(tokens)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> PoaAuthMetrics.create(" ", meters))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("providerName");
-  }
-
-  @Test
-  void bind_leavesResilience4jMetersAlone_whenTheRegistryHasThemForThatName() {
-    PoaTokenProvider tokens = provider(builder());
-    new io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetricsPublisher(meters)
-        .publishMetrics(tokens.circuitBreaker());
-    int before = meters.getMeters().size();
-
-    metrics.bind(tokens);
-
-    // Only the two gauges and the retry meters (4 kinds) are new; no second set of breaker meters
-    // whose event consumers would count every call twice.
-    assertThat(meters.getMeters().size() - before).isEqualTo(2 + 4);
-    tokens.token();
-    assertThat(meters.get("resilience4j.circuitbreaker.calls").tag("name", NAME)
-        .tag("kind", "successful").timer().count()).isEqualTo(1);
   }
 
   @Test
@@ -438,8 +432,7 @@ class PoaAuthMetricsTest {
       List<Tag> tags = meter.getId().getTags();
       assertThat(tags).extracting(Tag::getValue)
           .noneMatch(v -> v.contains(PoaSandbox.DEFAULT_CLIENT_SECRET) || v.contains(token.value()));
-      String expected = meter.getId().getName().startsWith("resilience4j") ? "name" : "provider";
-      assertThat(meter.getId().getTag(expected)).as(meter.getId().toString()).isEqualTo(NAME);
+      assertThat(meter.getId().getTag("provider")).as(meter.getId().toString()).isEqualTo(NAME);
     }
   }
 

@@ -3,9 +3,10 @@ package io.github.poaauth.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import feign.Logger;
+
 import io.github.poaauth.client.AccessToken;
 import io.github.poaauth.client.BearerTokenInterceptor;
+import io.github.poaauth.client.HttpLogLevel;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.sandbox.PoaSandbox;
 import io.github.poaauth.sandbox.Reply;

@@ -1,5 +1,6 @@
 package io.github.poaauth.spring.boot.autoconfigure;
 
+import io.github.poaauth.client.HttpLogLevel;
 import io.github.poaauth.client.PoaTokenProvider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,30 +52,26 @@ public class PoaAuthProperties {
   /** How long before expiry a background refresh starts (at most half the token lifetime). */
   private Duration refreshAhead = PoaTokenProvider.DEFAULT_REFRESH_AHEAD;
 
-  /**
-   * Whether each token's refresh moves to a random point before the refresh-ahead point (after
-   * a scheduled refresh: from half the token lifetime on; for a first token: from a tenth of it on),
-   * so that a fleet deployed together does not refresh together.
-   */
+  /** Whether each token's refresh point is jittered, so that a fleet does not refresh together. */
   private boolean refreshJitter = true;
 
   /** How long before nominal expiry a token stops being handed out. */
   private Duration expirySkew = PoaTokenProvider.DEFAULT_EXPIRY_SKEW;
 
   /** TCP and TLS connect timeout of one token request attempt. */
-  private Duration connectTimeout = PoaTokenProvider.DEFAULT_CONNECT_TIMEOUT;
+  private Duration connectTimeout = Duration.ofSeconds(5);
 
   /** How long one attempt may wait for the complete answer after connecting. */
-  private Duration readTimeout = PoaTokenProvider.DEFAULT_READ_TIMEOUT;
+  private Duration readTimeout = Duration.ofSeconds(10);
 
   /** The longest one token request takes, retries included; the longest a caller waits. */
   private Duration callTimeout = PoaTokenProvider.DEFAULT_CALL_TIMEOUT;
 
   /** How long after a rejection calls fail fast instead of asking the endpoint again. */
-  private Duration rejectionCooldown = PoaTokenProvider.DEFAULT_REJECTION_COOLDOWN;
+  private Duration rejectionCooldown = Duration.ofSeconds(30);
 
   /** HTTP attempts per token request for transient failures, 1 to 10 (1: no retry). */
-  private int maxAttempts = PoaTokenProvider.DEFAULT_MAX_ATTEMPTS;
+  private int maxAttempts = 4;
 
   /**
    * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) for the token request: the trust
@@ -83,10 +80,10 @@ public class PoaAuthProperties {
   private String sslBundle;
 
   /**
-   * Feign log level of the token request (logger io.github.poaauth.client.http, DEBUG). No
-   * header value or body is ever printed.
+   * HTTP log of the token request (logger io.github.poaauth.client.http, DEBUG): none, basic or
+   * headers. No header value or body is ever printed.
    */
-  private feign.Logger.Level httpLogLevel = feign.Logger.Level.NONE;
+  private HttpLogLevel httpLogLevel = HttpLogLevel.NONE;
 
   private final Retry retry = new Retry();
 
@@ -220,11 +217,11 @@ public class PoaAuthProperties {
     this.sslBundle = sslBundle;
   }
 
-  public feign.Logger.Level getHttpLogLevel() {
+  public HttpLogLevel getHttpLogLevel() {
     return httpLogLevel;
   }
 
-  public void setHttpLogLevel(feign.Logger.Level httpLogLevel) {
+  public void setHttpLogLevel(HttpLogLevel httpLogLevel) {
     this.httpLogLevel = httpLogLevel;
   }
 
@@ -247,10 +244,10 @@ public class PoaAuthProperties {
   /** Backoff between attempts of one token request. */
   public static class Retry {
     /** The first wait; it doubles each time, randomized by 50%. */
-    private Duration initialBackoff = PoaTokenProvider.DEFAULT_RETRY_INITIAL_BACKOFF;
+    private Duration initialBackoff = Duration.ofMillis(200);
 
     /** The longest wait between attempts. */
-    private Duration maxBackoff = PoaTokenProvider.DEFAULT_RETRY_MAX_BACKOFF;
+    private Duration maxBackoff = Duration.ofSeconds(5);
 
     public Duration getInitialBackoff() {
       return initialBackoff;
@@ -272,19 +269,19 @@ public class PoaAuthProperties {
   /** The circuit breaker around the token request. */
   public static class CircuitBreaker {
     /** Failure rate, in percent of the window's token requests, from which it opens. */
-    private float failureRateThreshold = PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_FAILURE_RATE;
+    private float failureRateThreshold = 50f;
 
     /** The last this many token requests are judged. */
-    private int windowSize = PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_WINDOW;
+    private int windowSize = 10;
 
     /** Requests in the window before the failure rate is judged. */
-    private int minimumCalls = PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_MINIMUM_CALLS;
+    private int minimumCalls = 3;
 
     /**
      * The longest the open breaker fails calls at once before a trial request (it opens for 1 s
      * first, doubling after each failed trial up to this).
      */
-    private Duration openDuration = PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_OPEN;
+    private Duration openDuration = Duration.ofSeconds(30);
 
     public float getFailureRateThreshold() {
       return failureRateThreshold;

@@ -1,5 +1,6 @@
 package io.github.poaauth.spring.boot.autoconfigure;
 
+import io.github.poaauth.client.InvalidSettingException;
 import io.github.poaauth.client.PoaApiAuthorization;
 import io.github.poaauth.client.PoaTokenListener;
 import io.github.poaauth.client.PoaTokenProvider;
@@ -18,15 +19,26 @@ import javax.net.ssl.SSLContext;
 final class PoaTokenProviderFactory {
   private static final String P = PoaAuthProperties.PREFIX + '.';
 
-  /** The builder's setting names, as its messages start, and the properties they come from. */
-  private static final Map<String, String> SETTINGS = Map.of(
-      "baseUrl", P + "base-url",
-      "tokenPath", P + "token-path",
-      "clientId", P + "client-id",
-      "clientSecret", P + "client-secret",
-      "name", P + "name",
-      "retryBackoff", P + "retry",
-      "circuitBreakerWindow", P + "circuit-breaker.minimum-calls");
+  /** The builder's settings ({@link InvalidSettingException#setting()}) and their properties. */
+  private static final Map<String, String> SETTINGS = Map.ofEntries(
+      Map.entry("baseUrl", P + "base-url"),
+      Map.entry("tokenPath", P + "token-path"),
+      Map.entry("clientId", P + "client-id"),
+      Map.entry("clientSecret", P + "client-secret"),
+      Map.entry("name", P + "name"),
+      Map.entry("refreshAhead", P + "refresh-ahead"),
+      Map.entry("expirySkew", P + "expiry-skew"),
+      Map.entry("connectTimeout", P + "connect-timeout"),
+      Map.entry("readTimeout", P + "read-timeout"),
+      Map.entry("callTimeout", P + "call-timeout"),
+      Map.entry("rejectionCooldown", P + "rejection-cooldown"),
+      Map.entry("maxAttempts", P + "max-attempts"),
+      Map.entry("retryBackoff", P + "retry"),
+      Map.entry("circuitBreakerFailureRateThreshold",
+          P + "circuit-breaker.failure-rate-threshold"),
+      Map.entry("circuitBreakerWindow", P + "circuit-breaker.minimum-calls"),
+      Map.entry("circuitBreakerOpenDuration", P + "circuit-breaker.open-duration"),
+      Map.entry("httpLogLevel", P + "http-log-level"));
 
   private PoaTokenProviderFactory() {
   }
@@ -41,36 +53,26 @@ final class PoaTokenProviderFactory {
         + "shared, from a secret store or the environment variable POA_AUTH_CLIENT_SECRET; "
         + "never in a committed file.");
 
-    PoaTokenProvider.Builder b = PoaTokenProvider.builder();
-    set("base-url", () -> b.baseUrl(p.getBaseUrl().trim()));
-    set("token-path", () -> b.tokenPath(p.getTokenPath()));
-    set("client-id", () -> b.clientId(p.getClientId().trim()));
-    // Read at every token request: a rebound (rotated) secret is used without a restart.
-    b.clientSecretSource(p::getClientSecret);
-    set("name", () -> b.name(p.getName()));
-    set("refresh-ahead", () -> b.refreshAhead(p.getRefreshAhead()));
-    b.refreshJitter(p.isRefreshJitter());
-    set("expiry-skew", () -> b.expirySkew(p.getExpirySkew()));
-    set("connect-timeout", () -> b.connectTimeout(p.getConnectTimeout()));
-    set("read-timeout", () -> b.readTimeout(p.getReadTimeout()));
-    set("call-timeout", () -> b.callTimeout(p.getCallTimeout()));
-    set("rejection-cooldown", () -> b.rejectionCooldown(p.getRejectionCooldown()));
-    set("max-attempts", () -> b.maxAttempts(p.getMaxAttempts()));
-    set("retry", () -> b.retryBackoff(p.getRetry().getInitialBackoff(),
-        p.getRetry().getMaxBackoff()));
-    set("circuit-breaker.failure-rate-threshold", () -> b.circuitBreakerFailureRateThreshold(
-        p.getCircuitBreaker().getFailureRateThreshold()));
-    set("circuit-breaker.window-size", () -> b.circuitBreakerWindow(
-        p.getCircuitBreaker().getWindowSize(), p.getCircuitBreaker().getMinimumCalls()));
-    set("circuit-breaker.open-duration", () -> b.circuitBreakerOpenDuration(
-        p.getCircuitBreaker().getOpenDuration()));
-    set("http-log-level", () -> b.httpLogLevel(p.getHttpLogLevel()));
-    if (breakers != null) {
-      b.circuitBreakerRegistry(breakers);
-    }
-    if (retries != null) {
-      b.retryRegistry(retries);
-    }
+    PoaTokenProvider.Builder b = PoaTokenProvider.builder()
+        .baseUrl(p.getBaseUrl().trim())
+        .tokenPath(p.getTokenPath())
+        .clientId(p.getClientId().trim())
+        // Read at every token request: a rebound (rotated) secret is used without a restart.
+        .clientSecretSource(p::getClientSecret)
+        .name(p.getName())
+        .refreshAhead(p.getRefreshAhead())
+        .refreshJitter(p.isRefreshJitter())
+        .expirySkew(p.getExpirySkew())
+        .connectTimeout(p.getConnectTimeout())
+        .readTimeout(p.getReadTimeout())
+        .callTimeout(p.getCallTimeout())
+        .rejectionCooldown(p.getRejectionCooldown())
+        .retry(p.getMaxAttempts(), p.getRetry().getInitialBackoff(), p.getRetry().getMaxBackoff())
+        .circuitBreaker(p.getCircuitBreaker().getFailureRateThreshold(),
+            p.getCircuitBreaker().getWindowSize(), p.getCircuitBreaker().getMinimumCalls(),
+            p.getCircuitBreaker().getOpenDuration())
+        .httpLogLevel(p.getHttpLogLevel())
+        .registries(breakers, retries);
     if (listener != null) {
       b.listener(listener);
     }
@@ -79,8 +81,8 @@ final class PoaTokenProviderFactory {
     }
     try {
       return b.build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw invalid(propertyOf(e.getMessage()), e.getMessage());
+    } catch (InvalidSettingException e) {
+      throw invalid(SETTINGS.getOrDefault(e.setting(), PoaAuthProperties.PREFIX), e.getMessage());
     }
   }
 
@@ -103,22 +105,9 @@ final class PoaTokenProviderFactory {
     }
   }
 
-  private static void set(String property, Runnable setter) {
-    try {
-      setter.run();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw invalid(P + property, e.getMessage());
-    }
-  }
-
   private static PoaAuthConfigurationException invalid(String property, String problem) {
     return new PoaAuthConfigurationException(property, "invalid value: " + problem,
-        "Correct " + property + " (see the poa.auth.* properties in the README).");
-  }
-
-  private static String propertyOf(String message) {
-    String setting = message == null ? "" : message.split("[ :]", 2)[0];
-    return SETTINGS.getOrDefault(setting, PoaAuthProperties.PREFIX);
+        "Correct " + property + " (see docs/CONFIGURATION.md for every poa.auth.* property).");
   }
 
   /** Combines several listener beans into one, each called in turn. */

@@ -31,32 +31,46 @@ class ConfigurationMetadataTest {
     properties.forEach((name, p) -> assertThat(p.path("description").asText())
         .as("description of %s", name).isNotBlank());
 
+    PoaAuthProperties defaults = new PoaAuthProperties();
     assertThat(text(properties, "poa.auth.token-path")).isEqualTo(PoaTokenProvider.DEFAULT_TOKEN_PATH);
     assertThat(text(properties, "poa.auth.name")).isEqualTo(PoaTokenProvider.DEFAULT_NAME);
-    assertThat(duration(properties, "poa.auth.refresh-ahead")).isEqualTo(PoaTokenProvider.DEFAULT_REFRESH_AHEAD);
-    assertThat(duration(properties, "poa.auth.expiry-skew")).isEqualTo(PoaTokenProvider.DEFAULT_EXPIRY_SKEW);
-    assertThat(duration(properties, "poa.auth.connect-timeout")).isEqualTo(PoaTokenProvider.DEFAULT_CONNECT_TIMEOUT);
-    assertThat(duration(properties, "poa.auth.read-timeout")).isEqualTo(PoaTokenProvider.DEFAULT_READ_TIMEOUT);
-    assertThat(duration(properties, "poa.auth.call-timeout")).isEqualTo(PoaTokenProvider.DEFAULT_CALL_TIMEOUT);
-    assertThat(duration(properties, "poa.auth.rejection-cooldown")).isEqualTo(PoaTokenProvider.DEFAULT_REJECTION_COOLDOWN);
-    assertThat(duration(properties, "poa.auth.retry.initial-backoff")).isEqualTo(PoaTokenProvider.DEFAULT_RETRY_INITIAL_BACKOFF);
-    assertThat(duration(properties, "poa.auth.retry.max-backoff")).isEqualTo(PoaTokenProvider.DEFAULT_RETRY_MAX_BACKOFF);
-    assertThat(duration(properties, "poa.auth.circuit-breaker.open-duration")).isEqualTo(PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_OPEN);
-    assertThat(number(properties, "poa.auth.max-attempts")).isEqualTo(PoaTokenProvider.DEFAULT_MAX_ATTEMPTS);
+    assertThat(duration(properties, "poa.auth.refresh-ahead")).isEqualTo(defaults.getRefreshAhead());
+    assertThat(duration(properties, "poa.auth.expiry-skew")).isEqualTo(defaults.getExpirySkew());
+    assertThat(duration(properties, "poa.auth.connect-timeout")).isEqualTo(defaults.getConnectTimeout());
+    assertThat(duration(properties, "poa.auth.read-timeout")).isEqualTo(defaults.getReadTimeout());
+    assertThat(duration(properties, "poa.auth.call-timeout")).isEqualTo(defaults.getCallTimeout());
+    assertThat(duration(properties, "poa.auth.rejection-cooldown"))
+        .isEqualTo(defaults.getRejectionCooldown());
+    assertThat(duration(properties, "poa.auth.retry.initial-backoff"))
+        .isEqualTo(defaults.getRetry().getInitialBackoff());
+    assertThat(duration(properties, "poa.auth.retry.max-backoff"))
+        .isEqualTo(defaults.getRetry().getMaxBackoff());
+    assertThat(duration(properties, "poa.auth.circuit-breaker.open-duration"))
+        .isEqualTo(defaults.getCircuitBreaker().getOpenDuration());
+    assertThat(number(properties, "poa.auth.max-attempts")).isEqualTo(defaults.getMaxAttempts());
     assertThat(number(properties, "poa.auth.circuit-breaker.failure-rate-threshold"))
-        .isEqualTo(PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_FAILURE_RATE);
-    assertThat(number(properties, "poa.auth.circuit-breaker.window-size")).isEqualTo(PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_WINDOW);
+        .isEqualTo(defaults.getCircuitBreaker().getFailureRateThreshold());
+    assertThat(number(properties, "poa.auth.circuit-breaker.window-size"))
+        .isEqualTo(defaults.getCircuitBreaker().getWindowSize());
     assertThat(number(properties, "poa.auth.circuit-breaker.minimum-calls"))
-        .isEqualTo(PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_MINIMUM_CALLS);
+        .isEqualTo(defaults.getCircuitBreaker().getMinimumCalls());
   }
 
+  /** The property defaults are the client builder's: both providers list the same settings. */
   @Test
-  void theBoundDefaultsAreTheClientsConstantsToo() {
+  void theBoundDefaultsAreTheClientsDefaults() {
     PoaAuthProperties p = new PoaAuthProperties();
-    assertThat(p.isRefreshJitter()).isTrue();
-    assertThat(p.getConnectTimeout()).isEqualTo(PoaTokenProvider.DEFAULT_CONNECT_TIMEOUT);
-    assertThat(p.getCircuitBreaker().getWindowSize()).isEqualTo(PoaTokenProvider.DEFAULT_CIRCUIT_BREAKER_WINDOW);
+    p.setBaseUrl("https://poa.example.com");
+    p.setClientId("partner-1");
     p.setClientSecret("top-secret-99");
+    try (PoaTokenProvider fromProperties = PoaTokenProviderFactory.create(p, null, null, null,
+        null);
+        PoaTokenProvider fromBuilder = PoaTokenProvider.builder()
+            .baseUrl("https://poa.example.com").clientId("partner-1")
+            .clientSecret("top-secret-99").build()) {
+      assertThat(fromProperties.toString()).isEqualTo(fromBuilder.toString());
+    }
+    assertThat(p.isRefreshJitter()).isTrue();
     assertThat(p.toString()).doesNotContain("top-secret-99").contains("clientSecret=****");
   }
 

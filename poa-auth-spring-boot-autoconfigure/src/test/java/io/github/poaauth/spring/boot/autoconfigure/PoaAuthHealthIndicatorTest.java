@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.poaauth.client.CredentialsRejectedException;
 import io.github.poaauth.client.PoaTokenProvider;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.poaauth.sandbox.PoaSandboxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,8 +73,11 @@ class PoaAuthHealthIndicatorTest {
 
   @Test
   void circuitOpen_down_unavailable() {
-    runner(POA.sandbox().defaultClientSecret()).run(context -> {
-      context.getBean(PoaTokenProvider.class).circuitBreaker().transitionToForcedOpenState();
+    runner(POA.sandbox().defaultClientSecret())
+        .withBean(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults).run(context -> {
+      String name = context.getBean(PoaTokenProvider.class).name();
+      context.getBean(CircuitBreakerRegistry.class).circuitBreaker(name)
+          .transitionToForcedOpenState();
 
       Health health = context.getBean(PoaAuthHealthIndicator.class).health();
 
