@@ -35,13 +35,12 @@ public final class JmhReport {
   static final String FLOOR_READ = "floorVolatileRead";
   static final String FLOOR_CLOCK = "floorVolatileReadPlusClock";
   static final String SYNCHRONIZED = "synchronizedCache";
-  static final String INTERCEPTOR = "interceptorApply";
-  static final String HEADER_ONLY = "feignHeaderOnly";
-  static final String HEADER_PLUS_TOKEN = "feignHeaderPlusToken";
-  static final String AUTHORIZE = "httpRequestAuthorize";
-  static final String BARE_COPY = "httpRequestCopyWithHeader";
-  static final String RECOVERING_CLIENT = "feignClientRecovering";
+  static final String HOST_RULE = "hostRule";
+  static final String CAPABILITY_CLIENT = "feignCapabilityClient";
+  static final String HEADER_CLIENT = "feignClientHeaderOnly";
   static final String BARE_CLIENT = "feignClientBare";
+  static final String LOOPBACK_BARE = "loopbackRequestBare";
+  static final String LOOPBACK_CAPABILITY = "loopbackRequestCapability";
 
   /** Display order and names. */
   private static final Map<String, String> NAMES = new LinkedHashMap<>();
@@ -51,13 +50,12 @@ public final class JmhReport {
     NAMES.put(FLOOR_READ, "floor 1: volatile read");
     NAMES.put(FLOOR_CLOCK, "floor 2: volatile read + clock comparison");
     NAMES.put(SYNCHRONIZED, "baseline: `synchronized` check-and-return cache");
-    NAMES.put(INTERCEPTOR, "`BearerTokenInterceptor.apply(RequestTemplate)`");
-    NAMES.put(HEADER_ONLY, "reference: Feign `removeHeader` + `header` only");
-    NAMES.put(HEADER_PLUS_TOKEN, "reference: Feign `removeHeader` + `header(token())`");
-    NAMES.put(AUTHORIZE, "`BearerTokenInterceptor.authorize(HttpRequest)`");
-    NAMES.put(BARE_COPY, "reference: `HttpRequest.newBuilder(request, filter).header(...)`");
-    NAMES.put(RECOVERING_CLIENT, "`UnauthorizedRecoveringClient.execute`, answer 200");
+    NAMES.put(HOST_RULE, "`PoaApiAuthorization.mayCarryToken(String)`, uncached");
+    NAMES.put(CAPABILITY_CLIENT, "Feign capability's client, answer 200");
+    NAMES.put(HEADER_CLIENT, "reference: the wrapped client given a copy with the header");
     NAMES.put(BARE_CLIENT, "reference: the wrapped Feign `Client.execute`, answer 200");
+    NAMES.put(LOOPBACK_BARE, "a real Feign request on loopback");
+    NAMES.put(LOOPBACK_CAPABILITY, "the same through the Feign capability");
   }
 
   /** One benchmark at one thread count. */
@@ -124,13 +122,12 @@ public final class JmhReport {
     ratioRow(out, results, TOKEN, FLOOR_READ, "token() / floor 1 (volatile read)", "");
     ratioRow(out, results, TOKEN, SYNCHRONIZED, "token() / synchronized cache",
         "< 1 at 2 threads");
-    ratioRow(out, results, INTERCEPTOR, HEADER_ONLY, "interceptor / Feign header only", "");
-    ratioRow(out, results, INTERCEPTOR, HEADER_PLUS_TOKEN,
-        "interceptor / (Feign header + token())", "≤ 1.1");
-    ratioRow(out, results, AUTHORIZE, BARE_COPY,
-        "authorize(HttpRequest) / bare copy with one header", "≤ 1.1");
-    ratioRow(out, results, RECOVERING_CLIENT, BARE_CLIENT,
-        "401-recovering Feign client / bare client, on a 200", "nothing but a compare");
+    ratioRow(out, results, CAPABILITY_CLIENT, HEADER_CLIENT,
+        "Feign capability / client given a copy with the header", "");
+    ratioRow(out, results, HOST_RULE, LOOPBACK_BARE,
+        "host rule / real request on loopback", "a cache pays only above 0.05");
+    ratioRow(out, results, LOOPBACK_CAPABILITY, LOOPBACK_BARE,
+        "real request through the capability / bare", "");
     out.append('\n');
     for (int threads : new int[] {1, 2}) {
       find(results, TOKEN, threads).ifPresent(t -> {
@@ -144,7 +141,7 @@ public final class JmhReport {
         }
       });
     }
-    for (String[] pair : new String[][] {{INTERCEPTOR, HEADER_ONLY}, {RECOVERING_CLIENT, BARE_CLIENT}}) {
+    for (String[] pair : new String[][] {{CAPABILITY_CLIENT, HEADER_CLIENT}}) {
       find(results, pair[0], 1).ifPresent(a -> find(results, pair[1], 1).ifPresent(b -> {
         if (!Double.isNaN(a.bytesPerOp()) && !Double.isNaN(b.bytesPerOp())) {
           out.append(verdict(a.bytesPerOp() < b.bytesPerOp() + ZERO_BYTES, String.format(

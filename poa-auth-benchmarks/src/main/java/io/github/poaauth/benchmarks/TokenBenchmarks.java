@@ -1,12 +1,17 @@
 package io.github.poaauth.benchmarks;
 
-import feign.RequestTemplate;
-import feign.Target;
+import com.sun.net.httpserver.HttpServer;
 import io.github.poaauth.client.AccessToken;
-import io.github.poaauth.client.BearerTokenInterceptor;
+import io.github.poaauth.client.PoaApiAuthorization;
 import io.github.poaauth.client.PoaTokenProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,15 +28,16 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The hot path: what one {@code token()} costs on a warm provider, against the two floors any
- * cache is bound by and the naive {@code synchronized} cache, plus the Feign interceptor that
- * carries the token onto a request. Run with {@code -t 1} and {@code -t 2}, and {@code -prof gc}
- * for bytes allocated per call.
+ * cache is bound by and the naive {@code synchronized} cache; and what
+ * {@link PoaApiAuthorization}'s Feign capability adds to a request, against the bare client and
+ * against a real request on loopback. Run with {@code -t 1} and {@code -t 2}, and
+ * {@code -prof gc} for bytes allocated per call.
  *
  * <pre>{@code
  * java -jar poa-auth-benchmarks/target/benchmarks.jar -t 2 -prof gc TokenBenchmarks
  * }</pre>
  *
- * <p>The provider is warmed against {@code poa-auth-sandbox} with POA's 1800 s lifetime and
+ * <p>The provider is warmed against a local token server with POA's 1800 s lifetime and
  * JWT-shaped tokens, so no refresh falls into a run: every call is the fresh-token path. The
  * caches of the floors and the baseline hold the same token and use the same
  * {@code Clock.systemUTC()}.
@@ -46,39 +52,32 @@ public class TokenBenchmarks {
   /** POA's production {@code expires_in}. */
   static final Duration POA_LIFETIME = Duration.ofSeconds(1800);
   static final String API_HOST = "api.example";
-
-  /** Only the type of a Feign target is needed, never an implementation. */
-  interface PartnerApi {
-  }
+  private static final String API_PATH = "/v1/partners/me/folios";
+  private static final byte[] API_BODY = "{\"folios\":[]}".getBytes(
+      java.nio.charset.StandardCharsets.UTF_8);
 
   private TokenServer server;
+  private HttpServer api;
   private PoaTokenProvider provider;
-  private BearerTokenInterceptor interceptor;
+  private PoaApiAuthorization authorization;
   private VolatileCache volatileCache;
   private VolatileClockCache volatileClockCache;
   private SynchronizedCache synchronizedCache;
   private String fixedHeader;
   private feign.Client bareClient;
-  private feign.Client recoveringClient;
+  private feign.Client capabilityClient;
   private feign.Request apiRequest;
+  private String apiUrl;
+  private feign.Client loopbackBare;
+  private feign.Client loopbackCapability;
+  private feign.Request loopbackRequest;
   private final feign.Request.Options options = new feign.Request.Options();
 
-  /** A Feign request template per benchmark thread: {@link RequestTemplate} is not thread-safe. */
-  @State(Scope.Thread)
-  public static class FeignRequest {
-    RequestTemplate template;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      template = new RequestTemplate()
-          .method(feign.Request.HttpMethod.GET)
-          .uri("/v1/partners/me/folios")
-          .feignTarget(new Target.HardCodedTarget<>(PartnerApi.class, "https://" + API_HOST));
-    }
-  }
-
   @Setup(Level.Trial)
-  public void setUp() {
+  public void setUp() throws IOException {
+    // Before any HttpServer exists (it reads this once): without TCP_NODELAY, the JDK server's
+    // separate writes of head and body meet the client's delayed ACK, 40 ms a request.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     server = TokenServer.start(POA_LIFETIME, Duration.ZERO);
     provider = PoaTokenProvider.builder()
         .baseUrl(server.baseUrl())
@@ -86,26 +85,44 @@ public class TokenBenchmarks {
         .clientSecret(server.clientSecret())
         .build();
     AccessToken warm = provider.token();
-    interceptor = BearerTokenInterceptor.forHosts(provider, API_HOST);
+    authorization = PoaApiAuthorization.forHosts(provider, API_HOST, "127.0.0.1");
     volatileCache = new VolatileCache(warm);
     volatileClockCache = new VolatileClockCache(Clock.systemUTC(), () -> warm);
     synchronizedCache = new SynchronizedCache(Clock.systemUTC(), () -> warm);
     fixedHeader = warm.authorizationHeader();
-    apiRequest = feign.Request.create(feign.Request.HttpMethod.GET,
-        "https://" + API_HOST + "/v1/partners/me/folios",
-        java.util.Map.of("Authorization", java.util.List.of(fixedHeader)), null,
-        java.nio.charset.StandardCharsets.UTF_8, null);
+    apiUrl = "https://" + API_HOST + API_PATH;
+    apiRequest = get(apiUrl);
     feign.Response ok = feign.Response.builder().status(200).reason("OK").request(apiRequest)
-        .headers(java.util.Map.of()).body(new byte[0]).build();
+        .headers(Map.of()).body(new byte[0]).build();
     bareClient = (request, opts) -> ok;
-    recoveringClient = new io.github.poaauth.client.UnauthorizedRecoveringClient(bareClient,
-        io.github.poaauth.client.PoaApiAuthorization.forHosts(provider, API_HOST));
+    capabilityClient = authorization.feignCapability().enrich(bareClient);
+
+    api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    api.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(200, API_BODY.length);
+      exchange.getResponseBody().write(API_BODY);
+      exchange.close();
+    });
+    api.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+    api.start();
+    loopbackRequest = get("http://127.0.0.1:" + api.getAddress().getPort() + API_PATH);
+    loopbackBare = new feign.Client.Default(null, null);
+    loopbackCapability = authorization.feignCapability().enrich(loopbackBare);
+  }
+
+  private static feign.Request get(String url) {
+    return feign.Request.create(feign.Request.HttpMethod.GET, url,
+        Map.of("Accept", List.of("application/json")), null,
+        java.nio.charset.StandardCharsets.UTF_8, null);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     provider.close();
     server.close();
+    api.stop(0);
+    ((java.util.concurrent.ExecutorService) api.getExecutor()).shutdownNow();
   }
 
   /** {@code PoaTokenProvider.token()} with a fresh token cached. */
@@ -132,67 +149,58 @@ public class TokenBenchmarks {
     return synchronizedCache.get();
   }
 
-  /** {@code BearerTokenInterceptor.apply} on a template with a relative URL and a target. */
+  /**
+   * The host rule alone, uncached: parse the URL's origin and judge it. What a cache of the
+   * last origin judged could save a request at most.
+   */
   @Benchmark
-  public RequestTemplate interceptorApply(FeignRequest request) {
-    interceptor.apply(request.template);
-    return request.template;
+  public boolean hostRule() {
+    return authorization.mayCarryToken(apiUrl);
   }
 
   /**
-   * Reference for {@link #interceptorApply}: only Feign's own header replacement, with the same
-   * header value but no token lookup and no host check. The difference is what the interceptor
-   * adds.
+   * The Feign capability's client around a client that answers 200 at once: host rule, token,
+   * a copy of the request with the header, options that follow no redirect, the 401 decision.
    */
   @Benchmark
-  public RequestTemplate feignHeaderOnly(FeignRequest request) {
-    request.template.removeHeader("Authorization");
-    request.template.header("Authorization", fixedHeader);
-    return request.template;
+  public feign.Response feignCapabilityClient() throws IOException {
+    return capabilityClient.execute(apiRequest, options);
   }
 
   /**
-   * Reference for {@link #interceptorApply} as the performance target states it: Feign's own
-   * header replacement with the token from {@code token()}, without the host check.
+   * Reference for {@link #feignCapabilityClient}: the same client given a copy of the request
+   * with the header set, as any client decorator that adds a header pays.
    */
   @Benchmark
-  public RequestTemplate feignHeaderPlusToken(FeignRequest request) {
-    request.template.removeHeader("Authorization");
-    request.template.header("Authorization", provider.token().authorizationHeader());
-    return request.template;
+  public feign.Response feignClientHeaderOnly() throws IOException {
+    Map<String, java.util.Collection<String>> headers = new java.util.LinkedHashMap<>(
+        apiRequest.headers());
+    headers.put("Authorization", List.of(fixedHeader));
+    return bareClient.execute(feign.Request.create(apiRequest.httpMethod(), apiRequest.url(),
+        headers, apiRequest.body(), apiRequest.charset(), null), options);
   }
 
-  /**
-   * {@code UnauthorizedRecoveringClient} around a client that answers 200 at once: what the
-   * 401 recovery costs a request that succeeds (Feign's default options, which follow
-   * redirects, so the wrapper's no-redirect copy of them is on this path too).
-   */
+  /** Reference for {@link #feignCapabilityClient}: the wrapped client alone. */
   @Benchmark
-  public feign.Response feignClientRecovering() throws java.io.IOException {
-    return recoveringClient.execute(apiRequest, options);
-  }
-
-  /** Reference for {@link #feignClientRecovering}: the wrapped client alone. */
-  @Benchmark
-  public feign.Response feignClientBare() throws java.io.IOException {
+  public feign.Response feignClientBare() throws IOException {
     return bareClient.execute(apiRequest, options);
   }
 
-  /** A {@code java.net.http} request for one of POA's APIs, built once. */
-  private static final java.net.http.HttpRequest API_REQUEST = java.net.http.HttpRequest
-      .newBuilder(java.net.URI.create("https://" + API_HOST + "/v1/partners/me/folios"))
-      .header("Accept", "application/json").build();
-
-  /** {@code BearerTokenInterceptor.authorize(HttpRequest)}: host check, token, copy with the header. */
+  /** A real request on loopback with Feign's default client: the scale a saving is judged on. */
   @Benchmark
-  public java.net.http.HttpRequest httpRequestAuthorize() {
-    return interceptor.authorize(API_REQUEST);
+  public int loopbackRequestBare() throws IOException {
+    return readAndClose(loopbackBare.execute(loopbackRequest, options));
   }
 
-  /** Reference for {@link #httpRequestAuthorize}: a bare copy of the request with one header set. */
+  /** {@link #loopbackRequestBare} through the capability: token, host rule and all. */
   @Benchmark
-  public java.net.http.HttpRequest httpRequestCopyWithHeader() {
-    return java.net.http.HttpRequest.newBuilder(API_REQUEST, (name, value) -> true)
-        .setHeader("Authorization", fixedHeader).build();
+  public int loopbackRequestCapability() throws IOException {
+    return readAndClose(loopbackCapability.execute(loopbackRequest, options));
+  }
+
+  private static int readAndClose(feign.Response response) throws IOException {
+    try (response; InputStream body = response.body().asInputStream()) {
+      return body.readAllBytes().length + response.status();
+    }
   }
 }

@@ -17,9 +17,9 @@ class BenchmarkListTest {
       list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     for (String method : new String[] {JmhReport.TOKEN, JmhReport.FLOOR_READ,
-        JmhReport.FLOOR_CLOCK, JmhReport.SYNCHRONIZED, JmhReport.INTERCEPTOR,
-        JmhReport.HEADER_ONLY, JmhReport.HEADER_PLUS_TOKEN, JmhReport.AUTHORIZE,
-        JmhReport.BARE_COPY, JmhReport.RECOVERING_CLIENT, JmhReport.BARE_CLIENT}) {
+        JmhReport.FLOOR_CLOCK, JmhReport.SYNCHRONIZED, JmhReport.HOST_RULE,
+        JmhReport.CAPABILITY_CLIENT, JmhReport.HEADER_CLIENT, JmhReport.BARE_CLIENT,
+        JmhReport.LOOPBACK_BARE, JmhReport.LOOPBACK_CAPABILITY}) {
       assertThat(list).contains("TokenBenchmarks_" + method + "_jmhTest");
     }
   }

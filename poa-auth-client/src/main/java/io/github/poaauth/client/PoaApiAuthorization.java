@@ -1,5 +1,7 @@
 package io.github.poaauth.client;
 
+import feign.Capability;
+import feign.Client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -15,41 +17,48 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Bearer tokens for requests to POA's APIs, with recovery from a {@code 401}: which requests may
- * carry a token, and which token to re-send a rejected request with. One instance serves every
- * HTTP client of an application: {@link #send java.net.http}, Feign through
- * {@link UnauthorizedRecoveringClient}, and the Spring Boot starter's {@code RestClient} and
- * {@code WebClient} filters.
+ * The one policy for sending POA's bearer token to POA's APIs; every HTTP client integration
+ * ({@link #send java.net.http}, Feign through {@link #feignCapability()}, the Spring Boot
+ * starter's {@code RestClient} and {@code WebClient} adapters) delegates to it.
  *
- * <h2>Where the token goes</h2>
- * Only to a request whose host is one of the allowed hosts (compared without case, exactly: a
- * sub-domain is another host; and its port, if one was given), without user info, and only over
- * {@code https}, or {@code http} to a loopback host ({@code localhost}, {@code 127.0.0.0/8},
- * {@code [::1]}) for tests against the sandbox: the rule of {@link BearerTokenInterceptor}. Any
- * other request is sent as it is, and asks the provider for nothing.
- *
- * <h2>A 401</h2>
- * When a request that carried a token is answered {@code 401}, POA has revoked or no longer
- * accepts that token, although it has not expired by our count. Then exactly that token is
- * {@linkplain PoaTokenProvider#invalidate(AccessToken) invalidated}, and the request is sent
- * once more with a fresh token. If another request already replaced the token, the cached
- * (newer) token is used without invalidating anything: so any number of concurrent 401s with
- * one token cost one token request. A second 401 is returned to the caller unchanged.
+ * <ul>
+ *   <li><b>Host and scheme.</b> Only a request to one of the allowed hosts (compared without
+ *       case, exactly: a sub-domain is another host; and to one of its ports, if ports were
+ *       given), without user info, over {@code https}, or {@code http} to a loopback host
+ *       ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}) for tests against the sandbox,
+ *       carries the token. Any other request is sent as it is and asks the provider for
+ *       nothing.
+ *   <li><b>Redirects.</b> A request that carries the token never follows a redirect: a
+ *       {@code 3xx} answer goes back to the caller as it is, so the token never reaches wherever
+ *       {@code Location} points. Each adapter sends such a request with redirects off (Feign:
+ *       per-request options; Spring: a request factory or connector that does not follow);
+ *       {@code java.net.http} cannot turn them off per request, so {@link #send} refuses a
+ *       client that follows them.
+ *   <li><b>A 401.</b> When a request that carried a token is answered {@code 401}, POA no longer
+ *       accepts that token although it has not expired by our count: exactly that token is
+ *       {@linkplain PoaTokenProvider#invalidate(AccessToken) invalidated} and the request is sent
+ *       once more with a fresh one. If another request already replaced it, the newer cached
+ *       token is used without invalidating anything, so concurrent 401s with one token cost one
+ *       token request. A second {@code 401} goes back to the caller.
+ * </ul>
  *
  * <pre>{@code
  * PoaApiAuthorization poa = PoaApiAuthorization.forHosts(tokens, "api.poa.example.com");
  * HttpResponse<String> r = poa.send(http, request, BodyHandlers.ofString());
+ * PartnerApi api = Feign.builder().addCapability(poa.feignCapability())
+ *     .target(PartnerApi.class, "https://api.poa.example.com");
  * }</pre>
  *
  * <p>Immutable and thread-safe. Methods that need a token throw what
  * {@link PoaTokenProvider#token()} throws.
  */
 public final class PoaApiAuthorization {
-  private static final String AUTHORIZATION = "Authorization";
+  static final String AUTHORIZATION = "Authorization";
   private static final String BEARER = "Bearer ";
+  /** The status that makes a token-bearing request try once more with a fresh token. */
+  private static final int UNAUTHORIZED = 401;
 
   private final PoaTokenProvider tokens;
-  /** Who may receive the token: the rule {@link BearerTokenInterceptor} applies too. */
   private final AllowedHosts hosts;
 
   private PoaApiAuthorization(PoaTokenProvider tokens, AllowedHosts hosts) {
@@ -58,10 +67,12 @@ public final class PoaApiAuthorization {
   }
 
   /**
+   * Creates the policy for the given hosts.
+   *
    * @param tokens where tokens come from
    * @param hosts host names that may receive the token, each optionally with a port
-   *     ({@code api.poa.example.com} or {@code api.poa.example.com:8443}), as
-   *     {@link BearerTokenInterceptor#forHosts} takes them; at least one
+   *     ({@code api.poa.example.com} or {@code api.poa.example.com:8443}); at least one; no
+   *     scheme, no path
    * @return the authorization
    * @throws IllegalArgumentException when no host, a blank one, or a URL is given
    */
@@ -70,6 +81,8 @@ public final class PoaApiAuthorization {
   }
 
   /**
+   * Creates the policy for the given hosts.
+   *
    * @param tokens where tokens come from
    * @param hosts host names that may receive the token, each optionally with a port; at least
    *     one
@@ -81,27 +94,38 @@ public final class PoaApiAuthorization {
     return new PoaApiAuthorization(tokens, AllowedHosts.of(hosts));
   }
 
-  /** @return the provider the tokens come from */
+  /**
+   * The provider the tokens come from.
+   *
+   * @return the provider
+   */
   public PoaTokenProvider tokens() {
     return tokens;
   }
 
-  /** @return the allowed hosts as given (lower case), ports included */
+  /**
+   * The allowed hosts as given, lower case, ports included, in the order given.
+   *
+   * @return the hosts
+   */
   public Set<String> hosts() {
     return hosts.given();
   }
 
   /**
+   * Whether a request to this URI may carry the token: an allowed host (and port, if ports were
+   * given), over {@code https} (or {@code http} to a loopback host), no user info.
+   *
    * @param uri the request's URI
-   * @return whether a request to it may carry the token: an allowed host (and port, if one was
-   *     given), over {@code https} (or {@code http} to a loopback host), no user info
+   * @return whether it may carry the token
    */
   public boolean mayCarryToken(URI uri) {
     return hosts.allows(uri);
   }
 
   /**
-   * Like {@link #mayCarryToken(URI)}, for a URL as a string; a malformed one may not.
+   * Like {@link #mayCarryToken(URI)}, for an absolute URL as a string, judged by its
+   * {@code scheme://authority}; a malformed one may not.
    *
    * @param url the request's absolute URL
    * @return whether a request to it may carry the token
@@ -111,16 +135,19 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * The token to re-send a request with after it was answered {@code 401}: when the request
-   * carried the token cached now, that token is invalidated and a fresh one fetched (blocking,
-   * as {@link PoaTokenProvider#token()}); when the cache already holds another token, that one.
+   * The 401 decision: the token to send a token-bearing request once more with, given the
+   * status it was answered with. Only a {@code 401} to a request that carried a bearer token
+   * is retried. When it carried the token cached now, that token is invalidated and a fresh one
+   * fetched (blocking, as {@link PoaTokenProvider#token()}); when the cache already holds
+   * another token, that one.
    *
-   * @param sentAuthorization the {@code Authorization} header the rejected request carried
-   * @return the token to retry with; empty when the request carried no bearer token, or the
-   *     endpoint handed out the rejected token again (then the 401 stands)
+   * @param status the status the request was answered with
+   * @param sentAuthorization the {@code Authorization} header the request carried, or null
+   * @return the token to retry with; empty when the answer stands: not a 401, no bearer token
+   *     sent, or the endpoint handed out the rejected token again
    */
-  public Optional<AccessToken> tokenForRetry(String sentAuthorization) {
-    if (!isBearer(sentAuthorization)) {
+  public Optional<AccessToken> tokenForRetry(int status, String sentAuthorization) {
+    if (status != UNAUTHORIZED || !isBearer(sentAuthorization)) {
       return Optional.empty();
     }
     AccessToken current = tokens.token();
@@ -132,14 +159,17 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Like {@link #tokenForRetry(String)} without blocking the caller: for event-loop threads.
+   * Like {@link #tokenForRetry(int, String)} without blocking the caller: for event-loop
+   * threads.
    *
-   * @param sentAuthorization the {@code Authorization} header the rejected request carried
+   * @param status the status the request was answered with
+   * @param sentAuthorization the {@code Authorization} header the request carried, or null
    * @return a future of the token to retry with, completed exceptionally as
    *     {@link PoaTokenProvider#tokenAsync()} is
    */
-  public CompletableFuture<Optional<AccessToken>> tokenForRetryAsync(String sentAuthorization) {
-    if (!isBearer(sentAuthorization)) {
+  public CompletableFuture<Optional<AccessToken>> tokenForRetryAsync(int status,
+      String sentAuthorization) {
+    if (status != UNAUTHORIZED || !isBearer(sentAuthorization)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return tokens.tokenAsync().thenCompose(current -> {
@@ -152,21 +182,23 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Sends a request with {@link HttpClient}, with a bearer token when {@link #mayCarryToken(URI)}
-   * (replacing any {@code Authorization} header), and once more with a fresh token after a
-   * {@code 401}. Other requests are sent unchanged. The request's body publisher must be
-   * repeatable ({@code ofString}, {@code ofByteArray}, {@code noBody} are); the first response's
-   * body is read by the handler before the retry, or closed if it is an {@link InputStream}.
+   * Sends a request with {@link HttpClient}: with the bearer token when
+   * {@link #mayCarryToken(URI)} (replacing any {@code Authorization} header), and once more
+   * with a fresh token after a {@code 401}. Other requests are sent unchanged. The request's
+   * body publisher must be repeatable ({@code ofString}, {@code ofByteArray}, {@code noBody}
+   * are); the first answer's body is read by the handler before the retry, or closed if it is
+   * an {@link InputStream}.
    *
-   * @param http the client
+   * @param http the client; for a request that carries the token it must not follow redirects
+   *     ({@link HttpClient.Redirect#NEVER}, the JDK's default)
    * @param request the request
    * @param handler the body handler
    * @param <T> the body type
-   * @return the response; the second one after a recovered 401
+   * @return the response; the second one after a recovered 401; a {@code 3xx} as it came
    * @throws IOException as {@link HttpClient#send} does
    * @throws InterruptedException as {@link HttpClient#send} does
-   * @throws IllegalArgumentException when {@code http} follows redirects and the request would
-   *     carry the token
+   * @throws IllegalArgumentException when the request would carry the token and {@code http}
+   *     follows redirects
    */
   public <T> HttpResponse<T> send(HttpClient http, HttpRequest request,
       HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
@@ -177,17 +209,14 @@ public final class PoaApiAuthorization {
       return http.send(request, handler);
     }
     if (http.followRedirects() != HttpClient.Redirect.NEVER) {
-      // A redirect would carry the Authorization header to wherever it points.
       throw new IllegalArgumentException("the HttpClient follows redirects ("
-          + http.followRedirects() + "): build it with followRedirects(HttpClient.Redirect.NEVER)"
-          + " (the default) to send POA's bearer token with it");
+          + http.followRedirects() + "), which would carry POA's bearer token to wherever a"
+          + " redirect points: build it with followRedirects(HttpClient.Redirect.NEVER)"
+          + " (the default)");
     }
     AccessToken used = tokens.token();
     HttpResponse<T> response = http.send(withToken(request, used), handler);
-    if (response.statusCode() != 401) {
-      return response;
-    }
-    Optional<AccessToken> retry = tokenForRetry(used.authorizationHeader());
+    Optional<AccessToken> retry = tokenForRetry(response.statusCode(), used.authorizationHeader());
     if (retry.isEmpty()) {
       return response;
     }
@@ -202,10 +231,49 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * @param request a request for one of POA's APIs
-   * @param token the token
-   * @return a copy with {@code Authorization: Bearer <token>}, any other one removed
+   * A Feign capability that applies this policy to every request of a Feign client: it adds the
+   * token to requests that may carry it (judged by the request's final URL, after any URI
+   * parameter), sends them without following redirects, and recovers from a 401 as described
+   * above. Add it with {@code Feign.builder().addCapability(...)}; with Spring Cloud OpenFeign,
+   * the starter registers it as a bean.
+   *
+   * @return the capability
    */
+  public Capability feignCapability() {
+    return new FeignCapability(this);
+  }
+
+  /**
+   * What {@link #feignCapability()} returns: wraps the Feign builder's client. Public only
+   * because Feign finds {@code enrich} methods by reflection.
+   */
+  public static final class FeignCapability implements Capability {
+    private final PoaApiAuthorization authorization;
+
+    private FeignCapability(PoaApiAuthorization authorization) {
+      this.authorization = authorization;
+    }
+
+    /**
+     * Wraps the client so that requests to the allowed hosts carry the token, follow no
+     * redirect and recover from a 401; wraps it once only.
+     *
+     * @param client the Feign builder's client
+     * @return the wrapped client
+     */
+    @Override
+    public Client enrich(Client client) {
+      return client instanceof FeignAuthorizingClient
+          ? client : new FeignAuthorizingClient(client, authorization);
+    }
+
+    @Override
+    public String toString() {
+      return "PoaApiAuthorization.feignCapability(" + authorization.hosts() + ')';
+    }
+  }
+
+  /** A copy of the request with {@code Authorization: Bearer <token>}, any other one removed. */
   static HttpRequest withToken(HttpRequest request, AccessToken token) {
     // setHeader replaces any Authorization header of the copy, whatever its case.
     return HttpRequest.newBuilder(request, (name, value) -> true)

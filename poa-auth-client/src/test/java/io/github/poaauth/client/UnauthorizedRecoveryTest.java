@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 401 recovery ({@link PoaApiAuthorization#send} for java.net.http and
- * {@link UnauthorizedRecoveringClient} for Feign) against the sandbox's POA API stand-in: one
+ * {@link PoaApiAuthorization#feignCapability()} for Feign) against the sandbox's POA API stand-in: one
  * re-send with a fresh token, a second 401 to the caller, concurrent 401s with one token cost one
  * token request.
  */
@@ -193,8 +193,7 @@ class UnauthorizedRecoveryTest {
 
   private PoaApi feign(Client client) {
     return Feign.builder()
-        .requestInterceptor(BearerTokenInterceptor.forHosts(tokens, poa.hosts().toArray(String[]::new)))
-        .addCapability(UnauthorizedRecoveringClient.capability(poa))
+        .addCapability(poa.feignCapability())
         .client(client)
         .target(PoaApi.class, POA.sandbox().baseUrl());
   }
@@ -227,7 +226,7 @@ class UnauthorizedRecoveryTest {
     }
   }
 
-  /** Issue 15 C: a redirect must never carry the token, whatever the partner's client does. */
+  /** A redirect must never carry the token, whatever options the partner's client has. */
   @Test
   void feign_requestWithTheToken_isSentWithoutFollowingRedirects() throws Exception {
     java.util.concurrent.atomic.AtomicBoolean followed = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -237,8 +236,7 @@ class UnauthorizedRecoveryTest {
           .headers(java.util.Map.of()).body(new byte[0]).build();
     };
     PoaApi api = Feign.builder()
-        .requestInterceptor(BearerTokenInterceptor.forHosts(tokens, poa.hosts().toArray(String[]::new)))
-        .addCapability(UnauthorizedRecoveringClient.capability(poa))
+        .addCapability(poa.feignCapability())
         .client(recording)
         .options(new feign.Request.Options(1, TimeUnit.SECONDS, 1, TimeUnit.SECONDS, true))
         .target(PoaApi.class, POA.sandbox().baseUrl());

@@ -10,12 +10,10 @@ import feign.Request;
 import feign.RequestLine;
 import feign.Response;
 import feign.Retryer;
-import io.github.poaauth.client.BearerTokenInterceptor;
 import io.github.poaauth.client.PoaApiAuthorization;
 import io.github.poaauth.client.PoaAuthException;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.client.PoaTokenStatus;
-import io.github.poaauth.client.UnauthorizedRecoveringClient;
 import io.github.poaauth.keycloak.support.CybrillartaRealm;
 import io.github.poaauth.keycloak.support.JwksProtectedApi;
 import io.github.poaauth.keycloak.support.Jwt;
@@ -48,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * Issue 17: a partner service under load against the real Keycloak while Keycloak is suspended,
  * killed, its signing key and the client's secret rotated. Load threads call a POA API stand-in
  * ({@link JwksProtectedApi}: RS256 against the realm's JWKS, {@code exp}) through Feign with
- * {@link BearerTokenInterceptor} and {@link UnauthorizedRecoveringClient}; the client has its own
+ * {@link PoaApiAuthorization#feignCapability()}; the client has its own
  * Keycloak client with 20 s tokens, so that a refresh is due every 10 s.
  *
  * <p>Each fault starts at an observable point of the token's life (the start of a background
@@ -408,9 +406,8 @@ class ChaosAgainstKeycloakIT {
       return response;
     };
     return Feign.builder()
-        .client(new UnauthorizedRecoveringClient(tap, PoaApiAuthorization.forHosts(tokens,
-            "127.0.0.1")))
-        .requestInterceptor(BearerTokenInterceptor.forHosts(tokens, "127.0.0.1"))
+        .client(tap)
+        .addCapability(PoaApiAuthorization.forHosts(tokens, "127.0.0.1").feignCapability())
         .retryer(Retryer.NEVER_RETRY)
         .options(new Request.Options(1, TimeUnit.SECONDS, 5, TimeUnit.SECONDS, false))
         .target(PartnerApi.class, api.baseUrl());

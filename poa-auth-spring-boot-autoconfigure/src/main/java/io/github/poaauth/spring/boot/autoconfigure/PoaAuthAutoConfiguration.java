@@ -1,11 +1,9 @@
 package io.github.poaauth.spring.boot.autoconfigure;
 
 import feign.Capability;
-import io.github.poaauth.client.BearerTokenInterceptor;
 import io.github.poaauth.client.PoaApiAuthorization;
 import io.github.poaauth.client.PoaTokenListener;
 import io.github.poaauth.client.PoaTokenProvider;
-import io.github.poaauth.client.UnauthorizedRecoveringClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import javax.net.ssl.SSLContext;
@@ -16,12 +14,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.cloud.openfeign.FeignClientSpecification;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -29,7 +31,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Auto-configures a {@link PoaTokenProvider} from {@code poa.auth.*} and hands its tokens to the
  * HTTP clients present: Spring Cloud OpenFeign clients, every {@code RestClient.Builder} and
  * every {@code WebClient.Builder}, for the hosts of {@code poa.auth.api-hosts} only, with
- * recovery from a 401. Every bean backs off when the application defines its own.
+ * recovery from a 401 and without following a redirect (see {@link PoaApiAuthorization}).
+ * Every bean backs off when the application defines its own.
  *
  * <p>Tokens never reach a log: Feign clients log {@code Authorization: Bearer ****} at
  * {@code HEADERS} and {@code FULL} ({@link PoaTokenMaskingFeignLogger}, unless the application
@@ -94,9 +97,9 @@ public class PoaAuthAutoConfiguration {
   }
 
   /**
-   * Spring Cloud OpenFeign: the bearer interceptor and the 401-recovering client decorator
-   * reach every Feign client (OpenFeign applies {@code RequestInterceptor} and
-   * {@code Capability} beans to each), and act only on requests to the allowed hosts.
+   * Spring Cloud OpenFeign: one capability (OpenFeign applies {@code Capability} beans to every
+   * client) adds the token, turns redirects off and recovers from a 401, for requests to the
+   * allowed hosts only.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = {"feign.Capability",
@@ -104,16 +107,9 @@ public class PoaAuthAutoConfiguration {
   static class OpenFeignConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean
-    BearerTokenInterceptor poaBearerTokenInterceptor(PoaApiAuthorization authorization) {
-      return BearerTokenInterceptor.forHosts(authorization.tokens(),
-          authorization.hosts().toArray(String[]::new));
-    }
-
-    @Bean
-    @ConditionalOnMissingBean(name = "poaUnauthorizedRecoveryCapability")
-    Capability poaUnauthorizedRecoveryCapability(PoaApiAuthorization authorization) {
-      return UnauthorizedRecoveringClient.capability(authorization);
+    @ConditionalOnMissingBean(name = "poaFeignCapability")
+    Capability poaFeignCapability(PoaApiAuthorization authorization) {
+      return authorization.feignCapability();
     }
 
     /**
@@ -130,9 +126,13 @@ public class PoaAuthAutoConfiguration {
     }
   }
 
-  /** {@code RestClient}: every builder Spring Boot hands out gets the bearer interceptor. */
+  /**
+   * {@code RestClient}: every builder Spring Boot hands out gets the bearer interceptor, and a
+   * request factory that sends token-bearing requests without following redirects.
+   */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass({RestClient.class, RestClientCustomizer.class})
+  @ConditionalOnClass({RestClient.class, RestClientCustomizer.class,
+      ClientHttpRequestFactoryBuilder.class})
   static class RestClientConfiguration {
 
     @Bean
@@ -145,14 +145,25 @@ public class PoaAuthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "poaRestClientCustomizer")
     RestClientCustomizer poaRestClientCustomizer(
-        PoaBearerClientHttpRequestInterceptor interceptor) {
-      return builder -> builder.requestInterceptor(interceptor);
+        PoaBearerClientHttpRequestInterceptor interceptor, PoaApiAuthorization authorization,
+        ObjectProvider<ClientHttpRequestFactoryBuilder<?>> factoryBuilder,
+        ObjectProvider<HttpClientSettings> settings) {
+      // The builder and settings Spring Boot built the builder's request factory with.
+      return builder -> builder.requestInterceptor(interceptor)
+          .requestFactory(TokenRequestFactory.of(authorization,
+              factoryBuilder.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
+              settings.getIfAvailable(HttpClientSettings::defaults)));
     }
   }
 
-  /** {@code WebClient} (WebFlux): every builder gets the non-blocking bearer filter. */
+  /**
+   * {@code WebClient} (WebFlux): every builder gets the non-blocking bearer filter, and a
+   * connector that sends token-bearing requests without following redirects. Runs after Spring
+   * Boot's own connector customizer (ordered 0), which it keeps for every other request.
+   */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass({WebClient.class, WebClientCustomizer.class})
+  @ConditionalOnClass({WebClient.class, WebClientCustomizer.class,
+      ClientHttpConnectorBuilder.class})
   static class WebClientConfiguration {
 
     @Bean
@@ -164,8 +175,18 @@ public class PoaAuthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "poaWebClientCustomizer")
-    WebClientCustomizer poaWebClientCustomizer(PoaBearerExchangeFilterFunction filter) {
-      return builder -> builder.filter(filter);
+    WebClientCustomizer poaWebClientCustomizer(PoaBearerExchangeFilterFunction filter,
+        PoaApiAuthorization authorization, ObjectProvider<ClientHttpConnector> connector,
+        ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+        ObjectProvider<HttpClientSettings> settings) {
+      return builder -> {
+        ClientHttpConnectorBuilder<?> connectors =
+            connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect);
+        HttpClientSettings configured = settings.getIfAvailable(HttpClientSettings::defaults);
+        builder.filter(filter).clientConnector(TokenConnector.of(
+            authorization, connector.getIfAvailable(() -> connectors.build(configured)),
+            connectors, configured));
+      };
     }
   }
 

@@ -13,21 +13,26 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.support.HttpRequestWrapper;
 
 /**
- * Bearer tokens for {@code RestClient} (and {@code RestTemplate}) requests to POA's APIs, with
- * recovery from a {@code 401}: a request that
- * {@linkplain PoaApiAuthorization#mayCarryToken(java.net.URI) may carry the token} gets
- * {@code Authorization: Bearer <token>} (any other one replaced); when it is answered 401, that
- * exact token is invalidated and the request is sent once more with a fresh one. A second 401
- * goes back to the caller unchanged; requests to other hosts are not touched.
+ * {@link PoaApiAuthorization}'s policy for {@code RestClient} (and {@code RestTemplate}): a
+ * request that {@linkplain PoaApiAuthorization#mayCarryToken(java.net.URI) may carry the token}
+ * gets {@code Authorization: Bearer <token>} (any other one replaced), and is sent once more
+ * with a fresh token after a {@code 401}; a second 401 goes back to the caller. Requests to
+ * other hosts are not touched.
  *
  * <p>The starter adds it to every {@code RestClient.Builder} through a
- * {@code RestClientCustomizer}; for a builder of your own:
- * {@code builder.requestInterceptor(interceptor)}. Thread-safe.
+ * {@code RestClientCustomizer}, together with a request factory that sends token-bearing
+ * requests without following redirects (an interceptor cannot stop the client library below
+ * it from following one). For a builder of your own: {@code builder.requestInterceptor(...)},
+ * and a request factory that does not follow redirects for POA's hosts. Thread-safe.
  */
 public class PoaBearerClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
   private final PoaApiAuthorization authorization;
 
-  /** @param authorization the hosts that may receive the token, and the provider */
+  /**
+   * Creates the interceptor.
+   *
+   * @param authorization the hosts that may receive the token, and the provider
+   */
   public PoaBearerClientHttpRequestInterceptor(PoaApiAuthorization authorization) {
     this.authorization = Objects.requireNonNull(authorization, "authorization");
   }
@@ -40,12 +45,10 @@ public class PoaBearerClientHttpRequestInterceptor implements ClientHttpRequestI
     }
     AccessToken used = authorization.tokens().token();
     ClientHttpResponse response = execution.execute(withToken(request, used), body);
-    if (response.getStatusCode().value() != 401) {
-      return response;
-    }
     Optional<AccessToken> retry;
     try {
-      retry = authorization.tokenForRetry(used.authorizationHeader());
+      retry = authorization.tokenForRetry(response.getStatusCode().value(),
+          used.authorizationHeader());
     } catch (RuntimeException e) {
       response.close();
       throw e;

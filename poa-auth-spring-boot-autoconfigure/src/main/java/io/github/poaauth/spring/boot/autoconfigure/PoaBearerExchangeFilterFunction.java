@@ -11,20 +11,24 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 import reactor.core.publisher.Mono;
 
 /**
- * Bearer tokens for {@code WebClient} requests to POA's APIs, with recovery from a {@code 401},
- * as {@link PoaBearerClientHttpRequestInterceptor} does for {@code RestClient}, without blocking:
- * tokens come from {@code tokenAsync()}, so an event-loop thread never waits for the token
- * endpoint. A second 401 goes back to the caller unchanged; requests to other hosts are not
- * touched.
+ * {@link PoaApiAuthorization}'s policy for {@code WebClient}, as
+ * {@link PoaBearerClientHttpRequestInterceptor} applies it to {@code RestClient}, without
+ * blocking: tokens come from {@code tokenAsync()}, so an event-loop thread never waits for the
+ * token endpoint. A second 401 goes back to the caller; requests to other hosts are not touched.
  *
  * <p>The starter adds it to every {@code WebClient.Builder} through a
- * {@code WebClientCustomizer}; for a builder of your own: {@code builder.filter(filter)}.
- * Thread-safe.
+ * {@code WebClientCustomizer}, together with a connector that sends token-bearing requests
+ * without following redirects. For a builder of your own: {@code builder.filter(filter)}, and a
+ * connector that does not follow redirects for POA's hosts. Thread-safe.
  */
 public class PoaBearerExchangeFilterFunction implements ExchangeFilterFunction {
   private final PoaApiAuthorization authorization;
 
-  /** @param authorization the hosts that may receive the token, and the provider */
+  /**
+   * Creates the filter.
+   *
+   * @param authorization the hosts that may receive the token, and the provider
+   */
   public PoaBearerExchangeFilterFunction(PoaApiAuthorization authorization) {
     this.authorization = Objects.requireNonNull(authorization, "authorization");
   }
@@ -36,18 +40,17 @@ public class PoaBearerExchangeFilterFunction implements ExchangeFilterFunction {
     }
     return Mono.fromFuture(() -> authorization.tokens().tokenAsync())
         .flatMap(used -> next.exchange(withToken(request, used))
-            .flatMap(response -> response.statusCode().value() != 401
-                ? Mono.just(response)
-                : retry(request, next, used, response)));
+            .flatMap(response -> retry(request, next, used, response)));
   }
 
   private Mono<ClientResponse> retry(ClientRequest request, ExchangeFunction next,
-      AccessToken used, ClientResponse rejected) {
-    return Mono.fromFuture(() -> authorization.tokenForRetryAsync(used.authorizationHeader()))
-        .onErrorResume(e -> rejected.releaseBody().then(Mono.error(e)))
+      AccessToken used, ClientResponse answered) {
+    return Mono.fromFuture(() -> authorization.tokenForRetryAsync(
+            answered.statusCode().value(), used.authorizationHeader()))
+        .onErrorResume(e -> answered.releaseBody().then(Mono.error(e)))
         .flatMap(retry -> retry.isEmpty()
-            ? Mono.just(rejected)
-            : rejected.releaseBody().then(next.exchange(withToken(request, retry.get()))));
+            ? Mono.just(answered)
+            : answered.releaseBody().then(next.exchange(withToken(request, retry.get()))));
   }
 
   private static ClientRequest withToken(ClientRequest request, AccessToken token) {

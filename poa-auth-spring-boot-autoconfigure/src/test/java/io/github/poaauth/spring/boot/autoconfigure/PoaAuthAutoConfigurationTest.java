@@ -3,7 +3,6 @@ package io.github.poaauth.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import feign.Capability;
-import io.github.poaauth.client.BearerTokenInterceptor;
 import io.github.poaauth.client.PoaApiAuthorization;
 import io.github.poaauth.client.PoaTokenEvent;
 import io.github.poaauth.client.PoaTokenListener;
@@ -51,8 +50,9 @@ class PoaAuthAutoConfigurationTest {
       assertThat(context).hasNotFailed();
       assertThat(context).hasSingleBean(PoaTokenProvider.class);
       assertThat(context).hasSingleBean(PoaApiAuthorization.class);
-      assertThat(context).hasSingleBean(BearerTokenInterceptor.class);
-      assertThat(context).hasBean("poaUnauthorizedRecoveryCapability");
+      assertThat(context).hasSingleBean(Capability.class);
+      assertThat(context.getBean("poaFeignCapability").toString()).contains(
+          java.net.URI.create(POA.sandbox().baseUrl()).getHost());
       assertThat(context).hasSingleBean(PoaBearerClientHttpRequestInterceptor.class);
       assertThat(context).hasBean("poaRestClientCustomizer");
       assertThat(context).hasSingleBean(PoaBearerExchangeFilterFunction.class);
@@ -97,7 +97,6 @@ class PoaAuthAutoConfigurationTest {
   void withoutOpenFeign_noFeignBeans() {
     runner().withClassLoader(new FilteredClassLoader(FeignClientFactoryBean.class)).run(context -> {
       assertThat(context).hasSingleBean(PoaTokenProvider.class);
-      assertThat(context).doesNotHaveBean(BearerTokenInterceptor.class);
       assertThat(context).doesNotHaveBean(Capability.class);
     });
   }
@@ -160,7 +159,7 @@ class PoaAuthAutoConfigurationTest {
     runner().withUserConfiguration(OwnClientBeans.class).run(context -> {
       assertThat(context).hasSingleBean(PoaApiAuthorization.class);
       assertThat(context.getBean(PoaApiAuthorization.class).hosts()).containsExactly("own.example");
-      assertThat(context.getBean(BearerTokenInterceptor.class).toString()).contains("own.example");
+      assertThat(context.getBean("poaFeignCapability").toString()).contains("own.example");
       assertThat(context.getBean("poaRestClientCustomizer")).isSameAs(OwnClientBeans.REST);
       assertThat(context.getBean("poaWebClientCustomizer")).isSameAs(OwnClientBeans.WEB);
       assertThat(context).doesNotHaveBean(PoaAuthHealthIndicator.class);

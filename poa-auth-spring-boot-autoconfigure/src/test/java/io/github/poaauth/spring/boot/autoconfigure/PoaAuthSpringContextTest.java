@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import feign.FeignException;
+import io.github.poaauth.client.PoaTokenEvent;
+import io.github.poaauth.client.PoaTokenListener;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.sandbox.PoaSandbox;
 import io.github.poaauth.sandbox.PoaSandboxExtension;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,6 +30,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
 import org.springframework.cloud.openfeign.EnableFeignClients;
 import org.springframework.cloud.openfeign.FeignClient;
 import org.springframework.http.HttpStatusCode;
@@ -39,7 +47,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * A real Spring Boot application context with the starter's auto-configuration, OpenFeign,
  * RestClient, WebClient and Actuator, against the sandbox: bearer tokens reach only the POA API,
- * a 401 is recovered once, concurrent 401s cost one token request, the secret never shows.
+ * a 401 is recovered once, concurrent 401s cost one token request, a redirect never carries the
+ * token, the secret never shows.
  */
 @SpringBootTest(classes = PoaAuthSpringContextTest.App.class,
     webEnvironment = SpringBootTest.WebEnvironment.NONE,
@@ -54,18 +63,62 @@ class PoaAuthSpringContextTest {
   @RegisterExtension
   static final PoaSandboxExtension POA = new PoaSandboxExtension();
 
+  /** An allowed API (127.0.0.1, any port) that redirects to another host (localhost). */
+  static final RedirectingServers REDIRECTS = new RedirectingServers(302, "localhost");
+
+  @AfterAll
+  static void stopRedirects() {
+    REDIRECTS.close();
+  }
+
   @DynamicPropertySource
   static void poa(DynamicPropertyRegistry registry) {
     registry.add("poa.auth.base-url", () -> POA.sandbox().baseUrl());
     registry.add("poa.auth.client-id", () -> POA.sandbox().defaultClientId());
     registry.add("poa.auth.client-secret", () -> POA.sandbox().defaultClientSecret());
     registry.add("test.api-url", () -> POA.sandbox().apiEndpoint().toString());
+    registry.add("test.redirecting-api-url", () -> "http://" + REDIRECTS.apiHost());
   }
+
+  /** When set, token refreshes wait at their start until the latch is released. */
+  static final AtomicReference<CountDownLatch> REFRESH_GATE = new AtomicReference<>();
+  static final CountDownLatch REFRESH_STARTED = new CountDownLatch(1);
+  /** Whether a held refresh started on the thread that subscribed, or waited out its bound. */
+  static final AtomicBoolean REFRESH_ON_CALLER_OR_TIMED_OUT = new AtomicBoolean();
+  static final AtomicReference<Thread> CALLER = new AtomicReference<>();
 
   @SpringBootConfiguration
   @EnableAutoConfiguration
-  @EnableFeignClients(clients = PoaOrders.class)
+  @EnableFeignClients(clients = {PoaOrders.class, RedirectingOrders.class})
   static class App {
+    @Bean
+    PoaTokenListener refreshGate(PoaAuthProperties properties) {
+      return event -> {
+        CountDownLatch gate = REFRESH_GATE.get();
+        if (gate == null || !(event instanceof PoaTokenEvent.RefreshStarted)) {
+          return;
+        }
+        REFRESH_STARTED.countDown();
+        if (Thread.currentThread() == CALLER.get()) {
+          REFRESH_ON_CALLER_OR_TIMED_OUT.set(true);
+          return;
+        }
+        try {
+          // Bounded by the provider's own call timeout: only a failing run waits that long.
+          if (!gate.await(properties.getCallTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            REFRESH_ON_CALLER_OR_TIMED_OUT.set(true);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      };
+    }
+  }
+
+  @FeignClient(name = "poa-redirecting", url = "${test.redirecting-api-url}")
+  interface RedirectingOrders {
+    @GetMapping("/api/orders")
+    ResponseEntity<String> orders();
   }
 
   @FeignClient(name = "poa-orders", url = "${test.api-url}")
@@ -76,6 +129,8 @@ class PoaAuthSpringContextTest {
 
   @Autowired PoaTokenProvider tokens;
   @Autowired PoaOrders orders;
+  @Autowired RedirectingOrders redirectingOrders;
+  @Autowired PoaAuthProperties properties;
   @Autowired RestClient.Builder restClientBuilder;
   @Autowired WebClient.Builder webClientBuilder;
   @Autowired EnvironmentEndpoint env;
@@ -87,6 +142,7 @@ class PoaAuthSpringContextTest {
     // The context (and its provider) is shared by the tests; each starts from a cached token.
     tokens.token();
     POA.sandbox().reset();
+    REDIRECTS.clear();
   }
 
   @Test
@@ -211,29 +267,82 @@ class PoaAuthSpringContextTest {
     assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(1);
   }
 
+  /**
+   * The filter waits for a token on {@code tokenAsync()}, not on the subscribing thread: the
+   * token request is held at its start until {@code subscribe()} has returned, which it could
+   * not if it waited for the token.
+   */
   @Test
   void webClient_waitingForAToken_blocksNoThread() throws Exception {
     WebClient client = webClientBuilder.build();
     Mono<Integer> call = client.get().uri(POA.sandbox().apiEndpoint())
         .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()));
-    // Warm up (class loading, the JDK HttpClient) so that only the token wait is measured.
-    assertThat(call.block()).isEqualTo(200);
     tokens.invalidate(tokens.token());
     POA.sandbox().reset();
-    POA.sandbox().faults().latency(java.time.Duration.ofSeconds(3));
-    java.util.concurrent.CompletableFuture<Integer> status = new java.util.concurrent.CompletableFuture<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    CompletableFuture<Integer> status = new CompletableFuture<>();
+    CALLER.set(Thread.currentThread());
+    REFRESH_GATE.set(gate);
+    try {
+      call.subscribe(status::complete, status::completeExceptionally);
+      boolean subscribedBeforeTheToken = !status.isDone();
+      gate.countDown();
+      Integer answered = status.get(2 * callTimeout().toMillis(), TimeUnit.MILLISECONDS);
 
-    long start = System.nanoTime();
-    call.subscribe(status::complete, status::completeExceptionally);
-    java.time.Duration subscribing = java.time.Duration.ofNanos(System.nanoTime() - start);
-    // Awaited before asserting, so that no request of this test outlives it.
-    Integer answered = status.get(20, TimeUnit.SECONDS);
+      assertThat(REFRESH_STARTED.getCount()).as("the token request started").isZero();
+      assertThat(REFRESH_ON_CALLER_OR_TIMED_OUT).as("the token request ran on, or waited for, "
+          + "the subscribing thread").isFalse();
+      assertThat(subscribedBeforeTheToken).isTrue();
+      assertThat(answered).isEqualTo(200);
+      assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(1);
+    } finally {
+      REFRESH_GATE.set(null);
+      CALLER.set(null);
+      gate.countDown();
+    }
+  }
 
-    // subscribe() returned while the sandbox still held the token request (3 s): the filter
-    // waits on tokenAsync(), not on the subscribing thread.
-    assertThat(subscribing).isLessThan(java.time.Duration.ofMillis(1500));
-    assertThat(answered).isEqualTo(200);
-    assertThat(POA.sandbox().tokenRequestCount()).isEqualTo(1);
+  private java.time.Duration callTimeout() {
+    return properties.getCallTimeout();
+  }
+
+  @Test
+  void feignClient_redirectOfATokenBearingRequest_isNotFollowed() {
+    assertThatThrownBy(() -> redirectingOrders.orders())
+        .isInstanceOfSatisfying(FeignException.class, e -> assertThat(e.status()).isEqualTo(302));
+    assertThat(REDIRECTS.arrivedAtTarget()).isEmpty();
+  }
+
+  @Test
+  void restClient_redirectOfATokenBearingRequest_isNotFollowed() {
+    RestClient client = restClientBuilder.build();
+
+    int status = client.get().uri(REDIRECTS.api())
+        .exchange((request, response) -> response.getStatusCode().value());
+
+    assertThat(status).isEqualTo(302);
+    assertThat(REDIRECTS.arrivedAtTarget()).isEmpty();
+    // The control: without the token, the same client follows the redirect.
+    int followed = client.get().uri(REDIRECTS.api("localhost"))
+        .exchange((request, response) -> response.getStatusCode().value());
+    assertThat(followed).isEqualTo(200);
+    assertThat(REDIRECTS.arrivedAtTarget()).containsExactly(Optional.empty());
+  }
+
+  @Test
+  void webClient_redirectOfATokenBearingRequest_isNotFollowed() {
+    WebClient client = webClientBuilder.build();
+
+    Integer status = client.get().uri(REDIRECTS.api())
+        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())).block();
+
+    assertThat(status).isEqualTo(302);
+    assertThat(REDIRECTS.arrivedAtTarget()).isEmpty();
+    // The control: without the token, the same client follows the redirect.
+    assertThat(client.get().uri(REDIRECTS.api("localhost"))
+        .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())).block())
+        .isEqualTo(200);
+    assertThat(REDIRECTS.arrivedAtTarget()).containsExactly(Optional.empty());
   }
 
   @Test

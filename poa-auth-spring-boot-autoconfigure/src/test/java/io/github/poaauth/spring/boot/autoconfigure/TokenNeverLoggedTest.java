@@ -175,7 +175,8 @@ class TokenNeverLoggedTest {
 
           assertThat(output.getAll())
               .contains("[PoaOrders#orders] ---> GET " + POA.sandbox().apiEndpoint() + "/orders")
-              .contains("[PoaOrders#orders] Authorization: Bearer ****")
+              // The capability adds the token below Feign's logger, which never sees it.
+              .doesNotContain("[PoaOrders#orders] Authorization")
               .contains("[PoaOrders#orders] <--- HTTP/1.1 200")
               .contains("{\"accepted\":true}") // FULL: the response body
               .doesNotContain(tokens.get(0)).doesNotContain(tokens.get(1));
@@ -188,7 +189,7 @@ class TokenNeverLoggedTest {
       PoaOrders orders = context.getBean(PoaOrders.class);
       List<String> tokens = tokensOfOneRecoveredCall(context, orders::orders);
 
-      assertThat(output.getAll()).contains("[PoaOrders#orders] Authorization: Bearer ****")
+      assertThat(output.getAll()).contains("[PoaOrders#orders] ---> GET")
           .doesNotContain(tokens.get(0)).doesNotContain(tokens.get(1));
     });
   }
