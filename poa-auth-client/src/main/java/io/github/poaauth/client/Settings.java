@@ -73,8 +73,8 @@ record Settings(
     positive("retryBackoff", retryMaxBackoff);
     positive("circuitBreakerOpenDuration", breakerOpenDuration);
     between("maxAttempts", maxAttempts, 1, 10);
-    between("circuitBreakerWindow", breakerWindowSize, 1, 1000);
-    between("circuitBreakerWindow", breakerMinimumCalls, 1, breakerWindowSize);
+    between("circuitBreakerWindowSize", breakerWindowSize, 1, 1000);
+    between("circuitBreakerMinimumCalls", breakerMinimumCalls, 1, breakerWindowSize);
     if (!(breakerFailureRateThreshold > 0 && breakerFailureRateThreshold <= 100)) {
       throw invalid("circuitBreakerFailureRateThreshold", "circuitBreakerFailureRateThreshold "
           + "must be more than 0 and at most 100 but was " + breakerFailureRateThreshold);

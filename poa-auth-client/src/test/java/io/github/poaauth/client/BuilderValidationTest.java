@@ -85,7 +85,7 @@ class BuilderValidationTest {
             e -> assertThat(e.setting()).isEqualTo("retryBackoff"));
     assertThatThrownBy(() -> complete().circuitBreaker(50, 5, 6, Duration.ofSeconds(1)).build())
         .isInstanceOfSatisfying(InvalidSettingException.class,
-            e -> assertThat(e.setting()).isEqualTo("circuitBreakerWindow"));
+            e -> assertThat(e.setting()).isEqualTo("circuitBreakerMinimumCalls"));
     assertThatThrownBy(() -> complete().circuitBreaker(0, 5, 5, Duration.ofSeconds(1)).build())
         .hasMessageContaining("circuitBreakerFailureRateThreshold must be more than 0");
     assertThatThrownBy(() -> complete().clock(null).build())

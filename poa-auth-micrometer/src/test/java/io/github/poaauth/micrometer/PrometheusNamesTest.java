@@ -10,6 +10,10 @@ import io.github.poaauth.client.TokenEndpointUnavailableException;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.sandbox.PoaSandbox;
 import io.github.poaauth.sandbox.PoaSandboxExtension;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -44,17 +48,23 @@ class PrometheusNamesTest {
     ObservationRegistry observations = ObservationRegistry.create();
     observations.observationConfig()
         .observationHandler(new DefaultMeterObservationHandler(prometheus));
+    // Resilience4j's own meters, from the registries the providers' breakers and retries live in.
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+    RetryRegistry retries = RetryRegistry.ofDefaults();
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(prometheus);
+    TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(prometheus);
     PoaAuthMetrics healthy = PoaAuthMetrics.create("poa-healthy", prometheus, observations);
     PoaAuthMetrics rejected = PoaAuthMetrics.create("poa-rejected", prometheus, observations);
-    try (PoaTokenProvider good = builder("poa-healthy", healthy)
+    try (PoaTokenProvider good = builder("poa-healthy", healthy, breakers, retries)
             .clientSecret(PoaSandbox.DEFAULT_CLIENT_SECRET).circuitBreaker(50, 2, 2, Duration.ofSeconds(30)).build();
-        PoaTokenProvider bad = builder("poa-rejected", rejected).clientSecret("wrong").build()) {
+        PoaTokenProvider bad = builder("poa-rejected", rejected, breakers, retries).clientSecret("wrong").build()) {
       healthy.bind(good);
       rejected.bind(bad);
       AccessToken token = good.token();
       good.invalidate(token);
       POA.sandbox().faults().failNext(1, 503);
       // 1 success and 1 failure in a window of 2: the breaker opens.
+      assertThatThrownBy(good::token).isInstanceOf(TokenEndpointUnavailableException.class);
       assertThatThrownBy(good::token).isInstanceOf(TokenEndpointUnavailableException.class);
       assertThatThrownBy(good::token).isInstanceOf(TokenEndpointUnavailableException.class);
       assertThatThrownBy(bad::token).isInstanceOf(CredentialsRejectedException.class);
@@ -73,12 +83,14 @@ class PrometheusNamesTest {
     }
   }
 
-  private static PoaTokenProvider.Builder builder(String name, PoaAuthMetrics metrics) {
+  private static PoaTokenProvider.Builder builder(String name, PoaAuthMetrics metrics,
+      CircuitBreakerRegistry breakers, RetryRegistry retries) {
     return PoaTokenProvider.builder()
         .name(name)
         .baseUrl(POA.sandbox().baseUrl())
         .clientId(PoaSandbox.DEFAULT_CLIENT_ID)
         .retry(1, Duration.ofMillis(200), Duration.ofSeconds(5))
+        .registries(breakers, retries)
         .listener(metrics.listener());
   }
 

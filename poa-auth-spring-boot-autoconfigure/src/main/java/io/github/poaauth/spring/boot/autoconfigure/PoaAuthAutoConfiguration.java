@@ -56,11 +56,17 @@ public class PoaAuthAutoConfiguration {
    *
    * @throws PoaAuthConfigurationException naming the property that is missing or invalid
    */
+  @Bean
+  @ConditionalOnMissingBean
+  PoaAuthRegistries poaAuthRegistries(ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
+      ObjectProvider<RetryRegistry> retryRegistry) {
+    return PoaAuthRegistries.of(circuitBreakerRegistry.getIfUnique(), retryRegistry.getIfUnique());
+  }
+
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public PoaTokenProvider poaTokenProvider(PoaAuthProperties properties,
-      ObjectProvider<CircuitBreakerRegistry> circuitBreakerRegistry,
-      ObjectProvider<RetryRegistry> retryRegistry,
+      PoaAuthRegistries registries,
       ObjectProvider<PoaTokenListener> listeners,
       ObjectProvider<SslBundles> sslBundles) {
     SSLContext sslContext = null;
@@ -80,8 +86,8 @@ public class PoaAuthAutoConfiguration {
             "Define a bundle of that name under spring.ssl.bundle.jks or spring.ssl.bundle.pem.");
       }
     }
-    return PoaTokenProviderFactory.create(properties, circuitBreakerRegistry.getIfUnique(),
-        retryRegistry.getIfUnique(),
+    return PoaTokenProviderFactory.create(properties, registries.circuitBreakers(),
+        registries.retries(),
         PoaTokenProviderFactory.combine(listeners.orderedStream().toList()), sslContext);
   }
 

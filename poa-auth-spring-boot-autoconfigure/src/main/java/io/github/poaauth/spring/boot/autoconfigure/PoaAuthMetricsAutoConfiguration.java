@@ -3,6 +3,8 @@ package io.github.poaauth.spring.boot.autoconfigure;
 import io.github.poaauth.client.PoaTokenListener;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.micrometer.PoaAuthMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,7 +21,8 @@ import org.springframework.context.annotation.Bean;
  * Micrometer meters and observations of the provider ({@code poa-auth-micrometer}'s
  * {@link PoaAuthMetrics}), when that module and a {@link MeterRegistry} bean are present: its
  * listener reaches the provider as a {@link PoaTokenListener} bean, and once every singleton
- * exists the provider is bound (gauges, Resilience4j's breaker and retry meters). Token requests
+ * exists the provider is bound (gauges), and the Resilience4j registries the starter made for it
+ * (when the application has none) are bound with Resilience4j's own meters. Token requests
  * are observed in the application's {@link ObservationRegistry}, so tracing shows them.
  */
 @AutoConfiguration(before = PoaAuthAutoConfiguration.class, afterName = {
@@ -56,13 +59,22 @@ public class PoaAuthMetricsAutoConfiguration {
    * was not built with this listener, and is left alone.
    */
   @Bean
-  public static SmartInitializingSingleton poaAuthMetricsBinder(
+  static SmartInitializingSingleton poaAuthMetricsBinder(
       ObjectProvider<PoaAuthMetrics> metrics, ObjectProvider<PoaTokenProvider> tokens,
-      ObjectProvider<PoaAuthProperties> properties) {
+      ObjectProvider<PoaAuthProperties> properties, ObjectProvider<PoaAuthRegistries> registries,
+      ObjectProvider<MeterRegistry> meters) {
     return () -> tokens.ifUnique(provider -> {
       PoaAuthProperties p = properties.getIfUnique();
       if (p != null && provider.name().equals(p.getName())) {
         metrics.ifUnique(m -> m.bind(provider));
+        // Registries of the application's are bound by its own Resilience4j integration.
+        registries.ifUnique(r -> meters.ifUnique(registry -> {
+          if (r.own()) {
+            TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(r.circuitBreakers())
+                .bindTo(registry);
+            TaggedRetryMetrics.ofRetryRegistry(r.retries()).bindTo(registry);
+          }
+        }));
       }
     });
   }

@@ -36,7 +36,8 @@ final class PoaTokenProviderFactory {
       Map.entry("retryBackoff", P + "retry"),
       Map.entry("circuitBreakerFailureRateThreshold",
           P + "circuit-breaker.failure-rate-threshold"),
-      Map.entry("circuitBreakerWindow", P + "circuit-breaker.minimum-calls"),
+      Map.entry("circuitBreakerWindowSize", P + "circuit-breaker.window-size"),
+      Map.entry("circuitBreakerMinimumCalls", P + "circuit-breaker.minimum-calls"),
       Map.entry("circuitBreakerOpenDuration", P + "circuit-breaker.open-duration"),
       Map.entry("httpLogLevel", P + "http-log-level"));
 
