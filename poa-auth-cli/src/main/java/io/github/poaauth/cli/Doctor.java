@@ -398,8 +398,16 @@ final class Doctor {
 
   private void tcp(Step step) {
     boolean viaProxy = proxy.type() != Proxy.Type.DIRECT;
-    InetSocketAddress target = viaProxy ? (InetSocketAddress) proxy.address()
+    // The proxy selector's address is unresolved: it is looked up here, as the client does.
+    InetSocketAddress target = viaProxy
+        ? new InetSocketAddress(((InetSocketAddress) proxy.address()).getHostString(),
+            ((InetSocketAddress) proxy.address()).getPort())
         : new InetSocketAddress(host, port);
+    if (target.isUnresolved()) {
+      step.put("target", proxyAddress()).fail("the proxy's host does not resolve ("
+          + proxyAddress() + ")", "check the proxy's host (https.proxyHost)");
+      return;
+    }
     String where = viaProxy ? "the proxy " + proxyAddress() : host + ":" + port;
     Socket s = new Socket();
     long start = System.nanoTime();
