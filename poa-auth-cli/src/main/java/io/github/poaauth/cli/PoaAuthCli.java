@@ -56,6 +56,10 @@ import java.util.regex.Pattern;
  * hold the secret), nor a control character: {@code --header} refuses a token with one, JSON and
  * error lines escape them.
  *
+ * <p>{@code poa-auth doctor} takes the same settings and diagnoses the token request step by
+ * step, stopping at the first step that fails ({@link Doctor}; exit codes 11 to 18, one per
+ * step).
+ *
  * <p>{@code poa-auth sandbox [--port N] [--client ID:SECRET]... [--token-lifetime 60s]} serves a
  * standalone sandbox until stopped, for trying the endpoint by hand ({@link StandaloneSandbox}).
  *

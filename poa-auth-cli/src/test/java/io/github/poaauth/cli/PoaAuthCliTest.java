@@ -320,6 +320,25 @@ class PoaAuthCliTest {
   }
 
   @Test
+  void doctorHelp_listsEveryStepsExitCode_asTheReadmeDoes() throws Exception {
+    Run run = run(Map.of(), "", "doctor", "--help");
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+
+    assertThat(run.code()).isEqualTo(PoaAuthCli.OK);
+    assertThat(run.out()).contains("Exit codes: 0 all good, " + Doctor.CONFIGURATION
+        + " configuration, " + Doctor.DNS + " DNS, " + Doctor.TCP + " TCP, " + Doctor.TLS
+        + " TLS, " + Doctor.TOKEN_PATH + " token path,").contains(Doctor.CREDENTIALS
+        + " credentials, " + Doctor.CLOCKS + " clocks more than 30 s apart").contains(Doctor.API
+        + " API");
+    String[] steps = {"configuration", "DNS", "TCP", "TLS", "token path", "credentials",
+        "clocks", "API"};
+    for (int i = 0; i < steps.length; i++) {
+      assertThat(readme).containsPattern("\\| " + (i + 1) + " " + steps[i] + " \\|.*\\| "
+          + (11 + i) + "( \\(a warning[^|]*)? \\|");
+    }
+  }
+
+  @Test
   void noCommand_exit2() {
     Run run = run(Map.of(), "", "--sandbox");
 
