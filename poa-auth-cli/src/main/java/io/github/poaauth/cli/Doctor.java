@@ -336,6 +336,17 @@ final class Doctor {
         + ")";
   }
 
+  /** The fix when HTTPS_PROXY is set but the JVM, which ignores it, connects directly. */
+  private String useEnvProxy() {
+    String env = envProxy();
+    int colon = env.lastIndexOf(':');
+    String proxyHost = colon > 0 ? env.substring(0, colon) : env;
+    String proxyPort = colon > 0 ? env.substring(colon + 1) : "80";
+    return "HTTPS_PROXY is set, but Java does not read it: run the JVM with -Dhttps.proxyHost="
+        + proxyHost + " -Dhttps.proxyPort=" + proxyPort + " (or give the client"
+        + " PoaTokenProvider.builder().proxy(...))";
+  }
+
   private String proxyAddress() {
     InetSocketAddress address = (InetSocketAddress) proxy.address();
     return address.getHostString() + ":" + address.getPort();
@@ -388,7 +399,8 @@ final class Doctor {
         return;
       }
       step.put("host", host).fail("the host of the base URL does not resolve (" + host + ")",
-          "check the host against the address POA gave (a typo?); if this network reaches the"
+          envProxy() != null ? useEnvProxy()
+          : "check the host against the address POA gave (a typo?); if this network reaches the"
           + " internet only through a proxy, run the JVM with -Dhttps.proxyHost and"
           + " -Dhttps.proxyPort");
     }
@@ -418,7 +430,7 @@ final class Doctor {
       step.put("target", where).fail("no answer from " + where + " within "
           + connectTimeout.toSeconds() + " s (packets dropped: a firewall, or a host that is not"
           + " POA's)", viaProxy ? "check the proxy's host and port (https.proxyHost)"
-          : "if this network reaches the internet only through a proxy, run the JVM with"
+          : envProxy() != null ? useEnvProxy() : "if this network reaches the internet only through a proxy, run the JVM with"
           + " -Dhttps.proxyHost and -Dhttps.proxyPort; else ask your network team to open "
           + host + ":" + port);
       return;
@@ -536,7 +548,8 @@ final class Doctor {
       if (recorder.chain == null) {
         step.fail("the TLS handshake failed before a certificate came (" + e.getClass()
             .getSimpleName() + (e instanceof SSLException && String.valueOf(e.getMessage())
-            .contains("plaintext") ? ": the port answers plain http" : "") + ")",
+            .contains("unrecognized SSL message") ? ": the port does not speak TLS, plain http?"
+            : "") + ")",
             "check that the base URL's port serves https (and the JVM's TLS protocol settings)");
         return;
       }

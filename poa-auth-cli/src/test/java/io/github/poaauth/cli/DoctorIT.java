@@ -158,6 +158,37 @@ class DoctorIT {
     assertNothingSecret(run, missing);
   }
 
+  @Test
+  void configuration_theTokenEndpointGivenAsBaseUrl_exits11_withTheBaseUrlToUse()
+      throws Exception {
+    Result run = doctor(env("https://poa.example.com/v2/auth/cybrillarta/token", SECRET), "",
+        List.of(), "doctor");
+
+    assertThat(run.code()).isEqualTo(Doctor.CONFIGURATION);
+    assertThat(run.out()).contains("[FAIL] 1 configuration: the base URL has a path"
+        + " (/v2/auth/cybrillarta/token): it is the token endpoint, to which the client appends"
+        + " the token path again => fix: give the base URL without a path:"
+        + " https://poa.example.com");
+    assertNothingSecret(run);
+  }
+
+  @Test
+  void anHttpsProxyVariableTheJvmIgnores_isNamed_andIsTheFixWhenTheHostDoesNotResolve()
+      throws Exception {
+    Map<String, String> env = env("https://poa.doctor-test.invalid", SECRET);
+    env.put("HTTPS_PROXY", "http://proxy-user:Proxy-Password-9@proxy.corp.example:3128");
+
+    Result run = doctor(env, "", List.of(), "doctor");
+
+    assertThat(run.code()).isEqualTo(Doctor.DNS);
+    assertThat(run.out()).contains("proxy: none (direct); HTTPS_PROXY is set"
+        + " (proxy.corp.example:3128), but the JVM does not read it")
+        .contains("=> fix: HTTPS_PROXY is set, but Java does not read it: run the JVM with"
+        + " -Dhttps.proxyHost=proxy.corp.example -Dhttps.proxyPort=3128");
+    assertThat(run.all()).doesNotContain("Proxy-Password-9").doesNotContain("proxy-user");
+    assertNothingSecret(run);
+  }
+
   // ---- 2 DNS --------------------------------------------------------------------------------
 
   @Test
@@ -178,10 +209,7 @@ class DoctorIT {
 
   @Test
   void tcp_aPortNobodyListensOn_exits13() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
+    int port = closedPort();
 
     Result run = doctor(env("http://127.0.0.1:" + port, SECRET), "", List.of(), "doctor");
 
@@ -247,6 +275,21 @@ class DoctorIT {
     assertThat(run.out()).contains("trusted, but issued for poa.elsewhere.example, not for"
         + " 127.0.0.1 => fix: use a base URL whose host is one the certificate names"
         + " (poa.elsewhere.example)");
+    assertThat(poa.tokenRequestCount()).isZero();
+    assertNothingSecret(run);
+  }
+
+  @Test
+  void tls_aPortThatSpeaksPlainHttp_exits14() throws Exception {
+    PoaSandbox poa = sandbox();
+
+    Result run = doctor(env(poa.baseUrl().replace("http:", "https:"), SECRET), "", List.of(),
+        "doctor");
+
+    assertThat(run.code()).as(run.all()).isEqualTo(Doctor.TLS);
+    assertThat(run.out()).contains("[FAIL] 4 TLS: the TLS handshake failed before a certificate"
+        + " came (SSLException: the port does not speak TLS, plain http?) => fix: check that the"
+        + " base URL's port serves https");
     assertThat(poa.tokenRequestCount()).isZero();
     assertNothingSecret(run);
   }
@@ -404,6 +447,13 @@ class DoctorIT {
     env.put("POA_CLIENT_ID", CLIENT);
     env.put("POA_CLIENT_SECRET", secret);
     return env;
+  }
+
+  /** A loopback port nobody listens on (it was free a moment ago, and nothing takes it). */
+  private static int closedPort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
   }
 
   private static int port(PoaSandbox poa) {
