@@ -383,7 +383,7 @@ final class Doctor {
   // ---- 2 DNS -------------------------------------------------------------------------------
 
   private void dns(Step step) {
-    try {
+    try (Progress ignored = progress("looking up " + host, null)) {
       InetAddress[] addresses = InetAddress.getAllByName(host);
       List<String> found = new ArrayList<>();
       for (InetAddress address : addresses) {
@@ -1161,7 +1161,10 @@ final class Doctor {
 
   // ---- helpers -----------------------------------------------------------------------------
 
-  /** Says on stderr, once a slow step has waited a second, what it waits for and how long. */
+  /**
+   * Says on stderr, once a slow step has waited a second, what it waits for and how long at
+   * most (null: as long as the resolver takes).
+   */
   private Progress progress(String what, Duration limit) {
     return new Progress(what, limit);
   }
@@ -1173,8 +1176,8 @@ final class Doctor {
       Thread watcher = new Thread(() -> {
         try {
           if (!done.await(PROGRESS_AFTER.toMillis(), TimeUnit.MILLISECONDS)) {
-            err.println(mask.forTerminal(PREFIX + what + ": still waiting (up to "
-                + limit.toSeconds() + " s)..."));
+            err.println(mask.forTerminal(PREFIX + what + ": still waiting" + (limit == null
+                ? "" : " (up to " + limit.toSeconds() + " s)") + "..."));
             err.flush();
           }
         } catch (InterruptedException e) {

@@ -98,7 +98,7 @@ class DoctorIT {
             + CLIENT).contains("[ok  ] 8 API: GET " + poa.apiEndpoint() + " with the token: HTTP 200")
         .endsWith("poa-auth doctor: all good (exit 0)\n");
     assertThat(human.out().lines()).hasSize(9);
-    assertThat(human.err()).isEmpty();
+    assertOnlyProgress(human.err());
     assertThat(json.code()).isZero();
     JsonNode document = JSON.readTree(json.out());
     assertThat(document.get("result").asText()).isEqualTo("ok");
@@ -230,8 +230,9 @@ class DoctorIT {
     assertThat(run.out()).contains("[ok  ] 2 DNS: poa.doctor-test.invalid does not resolve"
         + " here; the proxy looks it up itself").contains("[FAIL] 3 TCP: the proxy 127.0.0.1:"
         + proxy.port() + " accepted the connection but did not open the tunnel within 5 s");
-    assertThat(run.err()).isEqualTo("poa-auth doctor: waiting for the proxy to open a tunnel to"
+    assertThat(run.err()).contains("poa-auth doctor: waiting for the proxy to open a tunnel to"
         + " poa.doctor-test.invalid:443: still waiting (up to 5 s)...\n");
+    assertOnlyProgress(run.err());
     assertNothingSecret(run);
   }
 
@@ -413,7 +414,8 @@ class DoctorIT {
     assertThat(clocks.get("status").asText()).isEqualTo("warn");
     // The Date header was made before the run: the offset is at most 5 minutes.
     assertThat(clocks.at("/details/server_date_offset_s").asLong()).isBetween(31L, 300L);
-    assertThat(clocks.at("/details/token_iat_offset_s").asLong()).isBetween(299L, 301L);
+    // iat is the sandbox's clock at issue, 5 minutes ahead, less the time the answer took.
+    assertThat(clocks.at("/details/token_iat_offset_s").asLong()).isBetween(31L, 300L);
     assertThat(JSON.readTree(run.out()).at("/steps/7/status").asText()).isEqualTo("skipped");
     assertThat(human.code()).isEqualTo(Doctor.CLOCKS);
     assertThat(human.out()).contains("[WARN] 7 clocks:").contains("more than 30 s apart => fix:"
@@ -494,6 +496,12 @@ class DoctorIT {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
+  }
+
+  /** Stderr holds nothing but the progress lines of steps that took more than a second. */
+  private static void assertOnlyProgress(String stderr) {
+    assertThat(stderr.lines()).allMatch(line -> line.matches("poa-auth doctor: .*: still"
+        + " waiting( \\(up to \\d+ s\\))?\\.\\.\\."), "a progress line");
   }
 
   private static void assertNothingSecret(Result... runs) {
