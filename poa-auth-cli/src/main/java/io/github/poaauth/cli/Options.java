@@ -28,6 +28,7 @@ final class Options {
 
   static final String TOKEN = "token";
   static final String SANDBOX = "sandbox";
+  static final String DOCTOR = "doctor";
 
   /** Which command ran; null with {@link #help}. */
   String command;
@@ -40,6 +41,12 @@ final class Options {
   boolean secretStdin;
   String baseUrl;
   String clientId;
+
+  // doctor (and --base-url, --client-id, --secret-stdin of token)
+  boolean json;
+  String apiUrl;
+  String truststore;
+  String tokenPath;
 
   // sandbox
   int port;
@@ -88,6 +95,8 @@ final class Options {
     options.command = command;
     if (TOKEN.equals(command)) {
       options.readToken(matched);
+    } else if (DOCTOR.equals(command)) {
+      options.readDoctor(matched);
     } else {
       options.readSandbox(matched);
     }
@@ -142,7 +151,7 @@ final class Options {
 
   private static boolean isPlainValue(String value) {
     if (value.isEmpty() || value.charAt(0) == '-' || value.charAt(0) == '@'
-        || TOKEN.equals(value) || SANDBOX.equals(value)) {
+        || TOKEN.equals(value) || SANDBOX.equals(value) || DOCTOR.equals(value)) {
       return false;
     }
     for (int i = 0; i < value.length(); i++) {
@@ -165,6 +174,16 @@ final class Options {
       throw new UsageException("--sandbox runs its own endpoint: drop --base-url, or drop --sandbox"
           + " to use that URL");
     }
+  }
+
+  private void readDoctor(Matched doctor) throws UsageException {
+    secretStdin = doctor.has("--secret-stdin");
+    json = doctor.has("--json");
+    baseUrl = value(doctor, "--base-url");
+    clientId = value(doctor, "--client-id");
+    apiUrl = value(doctor, "--api-url");
+    truststore = value(doctor, "--truststore");
+    tokenPath = value(doctor, "--token-path");
   }
 
   private void readSandbox(Matched sandboxCommand) throws UsageException {

@@ -18,6 +18,7 @@ import picocli.CommandLine.ParseResult;
 final class PicocliGrammar {
   private static final String TOKEN = Options.TOKEN;
   private static final String SANDBOX = Options.SANDBOX;
+  private static final String DOCTOR = Options.DOCTOR;
 
   private PicocliGrammar() {
   }
@@ -66,10 +67,20 @@ final class PicocliGrammar {
             .type(List.class).auxiliaryTypes(String.class).build())
         .addOption(valued("--token-lifetime", "DURATION"))
         .addOption(helpOption());
+    CommandSpec doctor = CommandSpec.create().name(DOCTOR)
+        .addOption(flag("--secret-stdin"))
+        .addOption(flag("--json"))
+        .addOption(valued("--base-url", "URL"))
+        .addOption(valued("--client-id", "ID"))
+        .addOption(valued("--api-url", "URL"))
+        .addOption(valued("--truststore", "FILE"))
+        .addOption(valued("--token-path", "PATH"))
+        .addOption(helpOption());
     CommandSpec root = CommandSpec.create().name(PoaAuthCli.NAME)
         .addOption(helpOption())
         .addSubcommand(TOKEN, token)
-        .addSubcommand(SANDBOX, sandbox);
+        .addSubcommand(SANDBOX, sandbox)
+        .addSubcommand(DOCTOR, doctor);
     CommandLine commandLine = new CommandLine(root);
     // "@file" would make picocli read a file named by the argument, and quote it in errors.
     commandLine.setExpandAtFiles(false);
@@ -114,8 +125,8 @@ final class PicocliGrammar {
             + " (see --help; the argument is not shown, in case it holds a secret)");
       }
       return new UsageException("unexpected argument" + position + "; the commands are '"
-          + TOKEN + "' and '" + SANDBOX + "' (see --help; the argument is not shown, in case it"
-          + " holds a secret)");
+          + TOKEN + "', '" + DOCTOR + "' and '" + SANDBOX + "' (see --help; the argument is not"
+          + " shown, in case it holds a secret)");
     }
     if (e instanceof CommandLine.MissingParameterException) {
       List<ArgSpec> missing = ((CommandLine.MissingParameterException) e).getMissing();
@@ -145,11 +156,12 @@ final class PicocliGrammar {
   }
 
   private static boolean isCommand(String arg) {
-    return TOKEN.equals(arg) || SANDBOX.equals(arg);
+    return TOKEN.equals(arg) || SANDBOX.equals(arg) || DOCTOR.equals(arg);
   }
 
   private static String noCommand() {
-    return "no command given: use '" + TOKEN + "' or '" + SANDBOX + "' (see --help)";
+    return "no command given: use '" + TOKEN + "', '" + DOCTOR + "' or '" + SANDBOX
+        + "' (see --help)";
   }
 
   /** " at position N" (1-based, as a shell user counts), or nothing when it cannot be told. */

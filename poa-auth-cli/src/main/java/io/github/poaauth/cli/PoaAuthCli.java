@@ -57,6 +57,10 @@ import java.util.regex.Pattern;
  * hold the secret), nor a control character: {@code --header} refuses a token with one, JSON and
  * error lines escape them.
  *
+ * <p>{@code poa-auth doctor} takes the same settings and diagnoses the token request step by
+ * step, stopping at the first step that fails ({@link Doctor}; exit codes 11 to 18, one per
+ * step).
+ *
  * <p>{@code poa-auth sandbox [--port N] [--client ID:SECRET]... [--token-lifetime 60s]} serves a
  * standalone sandbox until stopped, for trying the endpoint by hand ({@link StandaloneSandbox}).
  *
@@ -84,6 +88,8 @@ public final class PoaAuthCli {
   private static final String USAGE_TEXT = String.join(System.lineSeparator(),
       "Usage: " + NAME + " token [--sandbox] [--base-url URL] [--client-id ID] [--secret-stdin]",
       "                      [--header] [--verbose]",
+      "       " + NAME + " doctor [--base-url URL] [--client-id ID] [--secret-stdin] [--json]",
+      "                      [--api-url URL] [--truststore FILE] [--token-path PATH]",
       "       " + NAME + " sandbox [--port N] [--client ID:SECRET]... [--token-lifetime DURATION]",
       "",
       "token: gets a token from POA's token endpoint (POST /v2/auth/cybrillarta/token) and prints",
@@ -96,6 +102,20 @@ public final class PoaAuthCli {
       "                   no network, no credentials; the POA_* variables are ignored",
       "  --header         print only 'Authorization: Bearer <token>'",
       "  -v, --verbose    show the HTTP exchange on stderr, secret and token masked",
+      "",
+      "doctor: diagnoses a token request step by step, as POA support would, and stops at the",
+      "first step that fails: 1 configuration, 2 DNS, 3 TCP (through the proxy if the JVM has",
+      "one), 4 TLS, 5 token path, 6 credentials, 7 clocks, 8 the API (with --api-url). One line",
+      "per step with what it found and, for a failure, the change that fixes it. Same settings",
+      "as token (never a secret on the command line); neither secret nor token is ever printed.",
+      "  --json           the same steps as one JSON document, fit to send to POA support",
+      "  --api-url URL    also GET this POA API URL with the token (step 8)",
+      "  --truststore FILE  trust these CA certificates (PEM/DER, or a PKCS12/JKS key store whose",
+      "                   password is $POA_TRUSTSTORE_PASSWORD) instead of the JVM's",
+      "  --token-path PATH  the token path to check, default " + PoaSandbox.TOKEN_PATH,
+      "  Exit codes: 0 all good, 11 configuration, 12 DNS, 13 TCP, 14 TLS, 15 token path,",
+      "  16 credentials, 17 clocks more than 30 s apart (a warning; all else worked), 18 API,",
+      "  2 bad usage, 1 unexpected error.",
       "",
       "sandbox: serves a POA sandbox on loopback until Ctrl-C, end of standard input (Ctrl-D)",
       "or kill, for trying the endpoint by hand (curl). Prints its base URL and client on stdout.",
@@ -198,6 +218,10 @@ public final class PoaAuthCli {
       if (Options.SANDBOX.equals(options.command)) {
         return new StandaloneSandbox(options, stdin, out, err).run();
       }
+      if (Options.DOCTOR.equals(options.command)) {
+        String secret = options.secretStdin ? readSecretAsGiven() : null;
+        return new Doctor(options, env, secret, mask.with(secret), out, err).run();
+      }
       String secret = options.secretStdin ? readSecret() : null;
       mask = mask.with(secret);
       return options.sandbox
@@ -254,6 +278,10 @@ public final class PoaAuthCli {
     if (!missing.isEmpty()) {
       throw new UsageException("missing " + String.join(", ", missing)
           + "; or try --sandbox");
+    }
+    String problem = BaseUrls.problem("the base URL (--base-url or POA_BASE_URL)", baseUrl);
+    if (problem != null) {
+      throw new UsageException(problem);
     }
     return printToken(options, baseUrl, clientId, secret, mask);
   }
@@ -329,13 +357,21 @@ public final class PoaAuthCli {
     fields.put("expires_in", token.lifetime().toSeconds());
     fields.put("token_type", token.tokenType());
     token.scope().ifPresent(scope -> fields.put("scope", scope));
+    return jsonText(fields);
+  }
+
+  /**
+   * A value as indented JSON with everything but printable ASCII written as an escape: no
+   * control character reaches the terminal.
+   */
+  static String jsonText(Object value) {
     try {
       ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       json.getFactory().configure(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true)
           .setCharacterEscapes(new EscapeDelete());
-      return json.writeValueAsString(fields);
+      return json.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("could not write the token as JSON", e);
+      throw new IllegalStateException("could not write JSON", e);
     }
   }
 
@@ -376,6 +412,26 @@ public final class PoaAuthCli {
     return secret;
   }
 
+  /**
+   * The secret on standard input for {@code doctor}: as given but for the one line break that
+   * {@code echo} or a here-string adds, so that any other whitespace is seen and reported.
+   */
+  private String readSecretAsGiven() throws UsageException {
+    String text;
+    try {
+      text = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UsageException("--secret-stdin: could not read standard input ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    String secret = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+        : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    if (secret.isBlank()) {
+      throw new UsageException("--secret-stdin: standard input held no secret");
+    }
+    return secret;
+  }
+
   private String env(String name) {
     String value = env.get(name);
     return value == null || value.isBlank() ? null : value.trim();
@@ -389,8 +445,13 @@ public final class PoaAuthCli {
   private int fail(int code, String message, SecretMask mask, Options options) {
     String line = String.valueOf(message).replaceAll("[\\r\\n]+", " ");
     if (options != null) {
+      List<String> hidden = new ArrayList<>();
       for (String typed : options.typedValues) {
-        line = withoutValue(line, typed);
+        hidden.addAll(BaseUrls.parts(typed));
+      }
+      hidden.addAll(BaseUrls.parts(env("POA_BASE_URL")));
+      for (String value : hidden) {
+        line = withoutValue(line, value);
       }
     }
     err.println(NAME + ": " + mask.forTerminal(line));

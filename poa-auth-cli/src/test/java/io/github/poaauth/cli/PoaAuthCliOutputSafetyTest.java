@@ -105,6 +105,55 @@ class PoaAuthCliOutputSafetyTest {
     assertNoControlCharacters(run);
   }
 
+  /** Issue 25: doctor's lines and JSON document, for an endpoint that echoes the secret. */
+  @Test
+  void doctor_rejectionThatEchoesTheSecretInEverySpelling_isMasked_inLinesAndJson()
+      throws Exception {
+    List<String> spellings = spellingsOf(SECRET);
+    String description = String.join(" | ", spellings);
+    endpoint.answer(401, "{\"error\":\"invalid_client\",\"error_description\":"
+        + JSON.writeValueAsString("you sent " + description + " \u001b]0;owned\u0007") + "}");
+
+    PoaAuthCliTest.Run human = run("doctor");
+    PoaAuthCliTest.Run json = run("doctor", "--json");
+
+    assertThat(human.code()).isEqualTo(Doctor.CREDENTIALS);
+    assertThat(human.out()).contains("[FAIL] 6 credentials:").contains("you sent ****");
+    assertThat(json.code()).isEqualTo(Doctor.CREDENTIALS);
+    assertThat(JSON.readTree(json.out()).at("/steps/5/details/error_description").asText())
+        .startsWith("you sent ****");
+    for (String spelling : spellings) {
+      assertThat(human.everything() + json.everything()).as("spelling %s", spelling)
+          .doesNotContain(spelling);
+    }
+    assertNoControlCharacters(human);
+    assertNoControlCharacters(json);
+  }
+
+  /** A token whose claims hold the secret and control characters: masked and escaped. */
+  @Test
+  void doctor_tokenClaimsWithTheSecretAndControlCharacters_areMasked_andTheTokenNeverShown()
+      throws Exception {
+    java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String claims = JSON.writeValueAsString(Map.of("iss", "https://idp/" + SECRET,
+        "azp", "partner-1\u001b[2J", "iat", 1_700_000_000L, "exp", 1_700_001_800L));
+    String token = base64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
+        + "." + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2ln";
+    endpoint.answer(200, tokenResponse(token));
+
+    PoaAuthCliTest.Run human = run("doctor");
+    PoaAuthCliTest.Run json = run("doctor", "--json");
+
+    assertThat(human.out()).contains("[ok  ] 6 credentials:").contains("iss=https://idp/****");
+    assertThat(JSON.readTree(json.out()).at("/steps/5/details/jwt/iss").asText())
+        .isEqualTo("https://idp/****");
+    assertThat(human.everything() + json.everything()).doesNotContain(token)
+        .doesNotContain(token.substring(token.indexOf('.') + 1, token.lastIndexOf('.')))
+        .doesNotContain(SECRET);
+    assertNoControlCharacters(human);
+    assertNoControlCharacters(json);
+  }
+
   private static String tokenResponse(String accessToken) throws Exception {
     return "{\"access_token\":" + JSON.writeValueAsString(accessToken)
         + ",\"expires_in\":1800,\"token_type\":\"Bearer\",\"scope\":\"partner\"}";

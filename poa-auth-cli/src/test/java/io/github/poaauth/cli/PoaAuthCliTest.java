@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -236,9 +237,12 @@ class PoaAuthCliTest {
       "token " + MISPLACED, MISPLACED, "-" + MISPLACED + " token", "token --" + MISPLACED,
       "token --" + MISPLACED + "=x", "token @" + MISPLACED, "token -v" + MISPLACED,
       "sandbox --client " + MISPLACED, "sandbox --port " + MISPLACED,
-      "sandbox --token-lifetime " + MISPLACED, "sandbox " + MISPLACED, "sandbox -p" + MISPLACED})
+      "sandbox --token-lifetime " + MISPLACED, "sandbox " + MISPLACED, "sandbox -p" + MISPLACED,
+      "doctor -p" + MISPLACED, "doctor " + MISPLACED, "doctor --" + MISPLACED,
+      "doctor --json=" + MISPLACED, "doctor --client-secret=" + MISPLACED})
   void misplacedSecret_isNeverEchoed_inTheOneErrorLine(String commandLine) {
-    String line = commandLine.startsWith("token") ? commandLine + " --secret-stdin" : commandLine;
+    String line = commandLine.startsWith("token") || commandLine.startsWith("doctor")
+        ? commandLine + " --secret-stdin" : commandLine;
     Run run = run(Map.of(), "Piped-Secret-Value\n", line.split(" "));
 
     assertThat(run.code()).isEqualTo(PoaAuthCli.USAGE);
@@ -269,17 +273,42 @@ class PoaAuthCliTest {
         "--client-id", ID, "--secret-stdin");
 
     assertThat(run.code()).isEqualTo(PoaAuthCli.USAGE);
-    assertThat(run.err()).contains("baseUrl must be an absolute https URL")
-        .contains("(value not shown)").doesNotContain("Not-A-Url-42");
+    assertThat(run.err()).contains("must be an absolute https URL")
+        .contains("the value is not shown").doesNotContain("Not-A-Url-42");
   }
 
   @Test
-  void aBaseUrlFromTheEnvironment_isNamedInTheError_forItIsNoTypedArgument() {
+  void aBaseUrlFromTheEnvironment_isNotRepeatedEither_theErrorNamesTheVariable() {
     Run run = run(Map.of("POA_BASE_URL", "Env-Not-A-Url", "POA_CLIENT_ID", ID,
         "POA_CLIENT_SECRET", SECRET), "", "token");
 
     assertThat(run.code()).isEqualTo(PoaAuthCli.USAGE);
-    assertThat(run.err()).contains("Env-Not-A-Url").doesNotContain(SECRET);
+    assertThat(run.err()).contains("POA_BASE_URL").doesNotContain("Env-Not-A-Url")
+        .doesNotContain(SECRET);
+  }
+
+  /**
+   * Issue 22 item 8: a secret typed into the host of the base URL was repeated in the https
+   * advice ("use https://&lt;secret&gt;.example"), from the option and from the environment.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"http://" + MISPLACED + ".example", "http://" + MISPLACED
+      + ".example:8080/path", "http://" + MISPLACED + "@poa.example.com",
+      "https://" + MISPLACED + "@poa.example.com", "http://poa.example.com/?" + MISPLACED})
+  void aSecretTypedIntoTheBaseUrl_isNeverRepeated_fromTheOptionOrTheEnvironment(String url) {
+    Run typed = run(Map.of(), "Piped-Secret-Value\n", "token", "--base-url", url,
+        "--client-id", ID, "--secret-stdin");
+    Run fromEnv = run(Map.of("POA_BASE_URL", url, "POA_CLIENT_ID", ID,
+        "POA_CLIENT_SECRET", SECRET), "", "token");
+
+    for (Run run : List.of(typed, fromEnv)) {
+      assertThat(run.code()).isEqualTo(PoaAuthCli.USAGE);
+      assertThat(run.err()).startsWith("poa-auth: the base URL (--base-url or POA_BASE_URL)")
+          .contains("the value is not shown");
+      assertThat(run.err().lines()).hasSize(1);
+      assertThat(run.everything()).doesNotContainIgnoringCase(MISPLACED)
+          .doesNotContainIgnoringCase(MISPLACED.substring(0, 6));
+    }
   }
 
   @Test
@@ -288,6 +317,25 @@ class PoaAuthCliTest {
 
     assertThat(run.code()).isEqualTo(PoaAuthCli.OK);
     assertThat(run.out()).startsWith("Usage: poa-auth token").contains("poa-auth sandbox");
+  }
+
+  @Test
+  void doctorHelp_listsEveryStepsExitCode_asTheCliDocsDo() throws Exception {
+    Run run = run(Map.of(), "", "doctor", "--help");
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "CLI.md"));
+
+    assertThat(run.code()).isEqualTo(PoaAuthCli.OK);
+    assertThat(run.out()).contains("Exit codes: 0 all good, " + Doctor.CONFIGURATION
+        + " configuration, " + Doctor.DNS + " DNS, " + Doctor.TCP + " TCP, " + Doctor.TLS
+        + " TLS, " + Doctor.TOKEN_PATH + " token path,").contains(Doctor.CREDENTIALS
+        + " credentials, " + Doctor.CLOCKS + " clocks more than 30 s apart").contains(Doctor.API
+        + " API");
+    String[] steps = {"configuration", "DNS", "TCP", "TLS", "token path", "credentials",
+        "clocks", "API"};
+    for (int i = 0; i < steps.length; i++) {
+      assertThat(readme).containsPattern("\\| " + (i + 1) + " " + steps[i] + " \\|.*\\| "
+          + (11 + i) + "( \\(a warning[^|]*)? \\|");
+    }
   }
 
   @Test
