@@ -42,6 +42,10 @@ public final class PoaTokenProvider implements AutoCloseable {
   public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofMinutes(5);
   /** Default {@link Builder#expirySkew(Duration)}: covers clock drift and request transit. */
   public static final Duration DEFAULT_EXPIRY_SKEW = Duration.ofSeconds(30);
+  /** Default {@link Builder#connectTimeout(Duration)}. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** Default {@link Builder#readTimeout(Duration)}. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
   /** Default {@link Builder#callTimeout(Duration)}. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
   /** Default {@link Builder#name(String)}. */
@@ -154,8 +158,8 @@ public final class PoaTokenProvider implements AutoCloseable {
     private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
     private boolean refreshJitter = true;
     private Duration expirySkew = DEFAULT_EXPIRY_SKEW;
-    private Duration connectTimeout = Settings.DEFAULT_CONNECT_TIMEOUT;
-    private Duration readTimeout = Settings.DEFAULT_READ_TIMEOUT;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private Duration rejectionCooldown = Settings.DEFAULT_REJECTION_COOLDOWN;
     private int maxAttempts = Settings.DEFAULT_MAX_ATTEMPTS;

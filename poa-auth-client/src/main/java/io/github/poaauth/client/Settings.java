@@ -32,8 +32,6 @@ record Settings(
     HttpLogLevel httpLogLevel) {
 
   // Defaults of the builder's settings that have no public constant.
-  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_REJECTION_COOLDOWN = Duration.ofSeconds(30);
   static final int DEFAULT_MAX_ATTEMPTS = 4;
   static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofMillis(200);

@@ -214,7 +214,11 @@ class FaultOutcomesTest {
 
         assertThat(observed).as("outcome (failure: %s)", failure).isEqualTo(expected);
         assertThat(requests).as("requests the server saw").isEqualTo(expectedRequests);
-        assertThat(took).isBetween(atLeast, CALL_TIMEOUT);
+        assertThat(took).isGreaterThanOrEqualTo(atLeast);
+        // Not bounded by the wall clock: a fault that ran into the call timeout would say so.
+        if (failure instanceof TokenEndpointUnavailableException u) {
+          assertThat(u.reason()).isNotEqualTo(TokenEndpointUnavailableException.Reason.CALL_TIMEOUT);
+        }
         if (token != null) {
           assertThat(token.value()).isNotBlank();
           assertThat(token.authorizationHeader()).startsWith("Bearer ");
@@ -240,9 +244,9 @@ class FaultOutcomesTest {
           Outcome.UNAVAILABLE.label(), failure == null ? "token" : failure.getClass().getSimpleName(),
           0, bound(Duration.ZERO), within(took, Duration.ZERO)));
 
-      assertThat(failure).isInstanceOf(TokenEndpointUnavailableException.class)
+      assertThat(failure).isInstanceOfSatisfying(TokenEndpointUnavailableException.class,
+              u -> assertThat(u.reason()).isEqualTo(TokenEndpointUnavailableException.Reason.CONNECT))
           .hasMessageContaining("after 3 attempts").hasMessageContaining("ConnectException");
-      assertThat(took).isLessThan(CALL_TIMEOUT);
     }
   }
 
