@@ -39,7 +39,7 @@ class ReadmeExampleTest {
         .clientSecret(clientSecret)
         .listener(PoaTokenListeners.of(metrics.listener(), yourListener))
         .build()) {
-      metrics.bind(tokens);                             // gauges and Resilience4j meters
+      metrics.bind(tokens);                             // the token gauges
       tokens.token();
     } finally {
       metrics.close();                                  // removes this provider's meters
