@@ -13,6 +13,7 @@ import feign.Feign;
 import feign.Request;
 import feign.Response;
 import feign.Retryer;
+import feign.Util;
 import feign.codec.Decoder;
 import feign.codec.ErrorDecoder;
 import feign.form.FormEncoder;
@@ -21,7 +22,6 @@ import io.github.poaauth.api.model.OAuthError;
 import io.github.poaauth.api.model.TokenResponse;
 import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Type;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -30,25 +30,20 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * One token request through the generated {@link TokenApi}, and the one place where its outcome
- * is classified: an {@link AccessToken}, or a {@link PoaAuthException} from {@link Failures}
- * whose type and {@link TokenEndpointUnavailableException#isRetryable()} the retry and the
- * breaker read. Each attempt gets its own Feign target, built with that attempt's
- * {@link Request.Options} (its share of the call deadline) and an error decoder that knows the
- * secret to redact: a token request is rare, and nothing per attempt is kept anywhere else.
+ * is classified: an {@link AccessToken} or a {@link PoaAuthException}. Each attempt gets its own
+ * Feign target, with that attempt's share of the call deadline and the secret to redact: a token
+ * request is rare, and nothing per attempt is kept anywhere else.
  */
 final class TokenCall {
-  static final String GRANT_TYPE = "client_credentials";
   /** A token lifetime beyond this is a broken endpoint, not a generous one. */
-  static final Duration MAX_LIFETIME = Duration.ofDays(7);
-  /** Token and error bodies are a few hundred bytes; anything this large is not one. */
-  static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final Duration MAX_LIFETIME = Duration.ofDays(7);
 
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -63,15 +58,13 @@ final class TokenCall {
 
   TokenCall(Settings settings, HttpClient http) {
     this.settings = settings;
-    this.transport = new JdkHttpTransport(http, MAX_BODY_BYTES);
+    // Token and error bodies are a few hundred bytes: a body this large is not one.
+    this.transport = new JdkHttpTransport(http, 64 * 1024);
   }
 
   /**
-   * Sends one token request and classifies its outcome.
-   *
-   * @param timeoutNanos the longest this attempt may take, connect to last body byte
-   * @return the token, its lifetime counted from just before the request was sent
-   * @throws PoaAuthException for every failure
+   * One attempt, at most {@code timeoutNanos} long; the token's lifetime counts from just before
+   * the request was sent. Every failure is a {@link PoaAuthException}.
    */
   AccessToken request(long timeoutNanos) {
     String secret;
@@ -90,7 +83,7 @@ final class TokenCall {
     TokenResponse response;
     try {
       response = api(timeoutNanos, redactor).createPartnerToken(settings.clientId(), secret,
-          GRANT_TYPE);
+          "client_credentials");
     } catch (RuntimeException e) {
       throw classify(e, redactor);
     }
@@ -107,7 +100,7 @@ final class TokenCall {
         .encoder(new FormEncoder())
         .decoder(new TokenDecoder())
         .errorDecoder(new OAuthErrorDecoder(settings.clock(), redactor))
-        // Resilience4j retries; Feign's own retryer stays off (one retry mechanism at a time).
+        // Resilience4j retries, Feign never.
         .retryer(Retryer.NEVER_RETRY)
         .logger(new RedactingFeignLogger())
         .logLevel(settings.httpLogLevel().feignLevel());
@@ -123,9 +116,6 @@ final class TokenCall {
       if (t instanceof PoaAuthException known) {
         return known;
       }
-      if (t instanceof JdkHttpTransport.BodyTooLargeException) {
-        return Failures.invalidResponse("is larger than " + MAX_BODY_BYTES / 1024 + " KiB");
-      }
       if (t instanceof IOException io) {
         return Failures.io(io, redactor);
       }
@@ -133,7 +123,7 @@ final class TokenCall {
     return Failures.invalidResponse("could not be read (" + e.getClass().getSimpleName() + ")");
   }
 
-  static AccessToken toAccessToken(TokenResponse r, Instant sentAt) {
+  private static AccessToken toAccessToken(TokenResponse r, Instant sentAt) {
     if (r == null) {
       throw Failures.invalidResponse("is empty");
     }
@@ -158,32 +148,23 @@ final class TokenCall {
       return AccessToken.of(r.getAccessToken(), r.getTokenType(), r.getScope(), sentAt,
           Duration.ofSeconds(expiresIn));
     } catch (IllegalArgumentException e) {
-      throw Failures.invalidResponse("has an access_token that is not an RFC 6750 b64token (control characters, spaces or non-ASCII)");
+      throw Failures.invalidResponse("has an access_token that is not an RFC 6750 b64token "
+          + "(control characters, spaces or non-ASCII)");
     }
   }
 
-  /** The whole body; {@link JdkHttpTransport} collected it already, capped. */
-  static byte[] bodyOf(Response response) throws IOException {
-    if (response.body() == null) {
-      return new byte[0];
-    }
-    try (InputStream in = response.body().asInputStream()) {
-      return in.readAllBytes();
-    }
+  /** The whole body, which {@link JdkHttpTransport} collected already, capped. */
+  private static byte[] bodyOf(Response response) throws IOException {
+    return response.body() == null ? new byte[0] : Util.toByteArray(response.body().asInputStream());
   }
 
+  /** Feign's response headers are case-insensitive. */
   private static String firstHeader(Response response, String name) {
-    for (var entry : response.headers().entrySet()) {
-      if (entry.getKey() != null && entry.getKey().equalsIgnoreCase(name)) {
-        Collection<String> values = entry.getValue();
-        return values.isEmpty() ? null : values.iterator().next();
-      }
-    }
-    return null;
+    return response.headers().getOrDefault(name, List.of()).stream().findFirst().orElse(null);
   }
 
   /** Reads a 2xx answer into the generated model, strictly: one JSON object, right types. */
-  static final class TokenDecoder implements Decoder {
+  private static final class TokenDecoder implements Decoder {
     @Override
     public Object decode(Response response, Type type) throws IOException {
       String contentType = firstHeader(response, "Content-Type");
@@ -198,12 +179,13 @@ final class TokenCall {
       try {
         tree = MAPPER.readTree(body);
       } catch (JsonProcessingException e) {
-        // Jackson's message quotes the offending input, which may be the token: never kept.
+        // Jackson's message quotes the input, which may be the token: only the location is kept.
         JsonLocation at = e.getLocation();
-        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate")
-            ? "has a duplicate key" : "is not valid JSON";
-        throw Failures.invalidResponse(what + where);
+        String where = at == null ? ""
+            : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String original = e.getOriginalMessage();
+        throw Failures.invalidResponse((original != null && original.startsWith("Duplicate")
+            ? "has a duplicate key" : "is not valid JSON") + where);
       }
       if (tree == null || !tree.isObject()) {
         throw Failures.invalidResponse("is not a JSON object");
@@ -215,10 +197,10 @@ final class TokenCall {
       }
     }
 
+    /** Only the model's own fields can fail to map; anything else is not echoed. */
     private static String fieldOf(JsonMappingException e) {
       String name = e.getPath().isEmpty() ? null
           : e.getPath().get(e.getPath().size() - 1).getFieldName();
-      // Only the model's own fields can fail to map; anything else is not echoed.
       return name != null && name.matches("[a-z_]{1,20}") ? name : "?";
     }
 
@@ -228,13 +210,13 @@ final class TokenCall {
     }
   }
 
-  /** Classifies a non-2xx answer once, where it is created. */
-  static final class OAuthErrorDecoder implements ErrorDecoder {
+  /** Classifies a non-2xx answer. */
+  private static final class OAuthErrorDecoder implements ErrorDecoder {
     /** The longest Retry-After honoured; a longer one is cut to this. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
     /** RFC 6749 section 5.2's error code characters, capped. */
-    private static final Pattern ERROR_CODE = Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
-    private static final int MAX_DESCRIPTION = 200;
+    private static final Pattern ERROR_CODE =
+        Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
 
     private final Clock clock;
     private final Redactor redactor;
@@ -247,44 +229,31 @@ final class TokenCall {
     @Override
     public Exception decode(String methodKey, Response response) {
       int status = response.status();
-      // Only these statuses are OAuth rejections. Keycloak also answers 404 and 405 with an
-      // `error` field: those mean a wrong base URL, not wrong credentials.
+      // Only these are OAuth rejections: Keycloak's 404 and 405 also carry an `error` field,
+      // but mean a wrong base URL, not wrong credentials.
       if (status == 400 || status == 401 || status == 403) {
         OAuthError error = readError(response);
-        String code = error == null ? null : code(redactor.redact(error.getError()));
+        String code = error == null ? null : redactor.redact(error.getError());
         String description = error == null ? null
-            : printable(redactor.redact(error.getErrorDescription()), MAX_DESCRIPTION);
-        return Failures.rejected(status, code, description);
+            : Failures.printable(redactor.redact(error.getErrorDescription()), 200);
+        return Failures.rejected(status, code != null && ERROR_CODE.matcher(code).matches()
+            ? code : null, description);
       }
       return Failures.httpStatus(status, retryAfter(firstHeader(response, "Retry-After")));
     }
 
-    private static String code(String raw) {
-      return raw != null && ERROR_CODE.matcher(raw).matches() ? raw : null;
-    }
-
-    private static String printable(String raw, int max) {
-      if (raw == null) {
-        return null;
-      }
-      String clean = raw.replaceAll("[^\\x20-\\x7E]", "?");
-      return clean.length() <= max ? clean : clean.substring(0, max) + "...";
-    }
-
-    private OAuthError readError(Response response) {
+    /** The OAuth error of a JSON object with a textual {@code error}, or null. */
+    private static OAuthError readError(Response response) {
       try {
-        byte[] body = bodyOf(response);
-        JsonNode tree = body.length == 0 ? null : MAPPER.readTree(body);
-        if (tree == null || !tree.isObject() || !tree.path("error").isTextual()) {
-          return null;
-        }
-        return MAPPER.treeToValue(tree, OAuthError.class);
+        JsonNode tree = MAPPER.readTree(bodyOf(response));
+        return tree != null && tree.path("error").isTextual()
+            ? MAPPER.treeToValue(tree, OAuthError.class) : null;
       } catch (IOException | RuntimeException e) {
         return null;
       }
     }
 
-    Duration retryAfter(String header) {
+    private Duration retryAfter(String header) {
       if (header == null || header.isBlank()) {
         return null;
       }
