@@ -2,6 +2,8 @@ package io.github.poaauth.client;
 
 import feign.Capability;
 import feign.Client;
+import feign.Request;
+import feign.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,11 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one policy for sending POA's bearer token to POA's APIs; {@link #send java.net.http},
@@ -235,13 +240,50 @@ public final class PoaApiAuthorization {
      */
     @Override
     public Client enrich(Client client) {
-      return client instanceof FeignAuthorizingClient
-          ? client : new FeignAuthorizingClient(client, authorization);
+      return client instanceof AuthorizingClient
+          ? client : new AuthorizingClient(Objects.requireNonNull(client, "client"), authorization);
     }
 
     @Override
     public String toString() {
       return "PoaApiAuthorization.feignCapability(" + authorization.hosts() + ')';
+    }
+  }
+
+  /** The policy as a decorator of a Feign client, which sees each request's final URL. */
+  private record AuthorizingClient(Client delegate, PoaApiAuthorization authorization)
+      implements Client {
+    @Override
+    public Response execute(Request request, Request.Options options) throws IOException {
+      if (!authorization.mayCarryToken(request.url())) {
+        return delegate.execute(request, options);
+      }
+      Request.Options noRedirects = options.isFollowRedirects()
+          ? new Request.Options(options.connectTimeoutMillis(), TimeUnit.MILLISECONDS,
+              options.readTimeoutMillis(), TimeUnit.MILLISECONDS, false)
+          : options;
+      AccessToken used = authorization.tokens().token();
+      Response response = delegate.execute(withToken(request, used), noRedirects);
+      Optional<AccessToken> retry;
+      try {
+        retry = authorization.tokenForRetry(response.status(), used.authorizationHeader());
+      } catch (RuntimeException e) {
+        response.close();
+        throw e;
+      }
+      if (retry.isEmpty()) {
+        return response;
+      }
+      response.close();
+      return delegate.execute(withToken(request, retry.get()), noRedirects);
+    }
+
+    private static Request withToken(Request request, AccessToken token) {
+      Map<String, Collection<String>> headers = new LinkedHashMap<>(request.headers());
+      headers.keySet().removeIf(AUTHORIZATION::equalsIgnoreCase);
+      headers.put(AUTHORIZATION, List.of(token.authorizationHeader()));
+      return Request.create(request.httpMethod(), request.url(), headers, request.body(),
+          request.charset(), request.requestTemplate());
     }
   }
 

@@ -28,6 +28,8 @@ public interface PoaTokenListener {
   PoaTokenListener NONE = event -> { };
 
   /**
+   * Receives one event.
+   *
    * @param event what happened
    */
   void onEvent(PoaTokenEvent event);

@@ -38,8 +38,8 @@ record Settings(
 
   Settings {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw invalidSetting("name", "name must be 1 to 64 letters, digits, '.', '_' or '-' (it names the "
-          + "circuit breaker, retry and meters) but was '" + name + "'");
+      throw invalidSetting("name", "name must be 1 to 64 letters, digits, '.', '_' or '-' (it "
+          + "names the circuit breaker, retry and meters) but was '" + name + "'");
     }
     baseUrl = baseUrl(baseUrl);
     if (tokenPath == null || !PATH.matcher(tokenPath).matches()) {
@@ -50,7 +50,8 @@ record Settings(
     clientId = required("clientId", clientId);
     if (clientSecret == null) {
       throw invalidSetting("clientSecret", "clientSecret is required but was not set: call "
-          + "PoaTokenProvider.builder().clientSecret(…) or use PoaTokenProvider.fromEnvironment()");
+          + "PoaTokenProvider.builder().clientSecret(…) or use "
+          + "PoaTokenProvider.fromEnvironment()");
     }
     notNegative("refreshAhead", refreshAhead);
     notNegative("expirySkew", expirySkew);
@@ -65,8 +66,9 @@ record Settings(
     between("circuitBreakerWindowSize", breakerWindowSize, 1, 1000);
     between("circuitBreakerMinimumCalls", breakerMinimumCalls, 1, breakerWindowSize);
     if (!(breakerFailureRateThreshold > 0 && breakerFailureRateThreshold <= 100)) {
-      throw invalidSetting("circuitBreakerFailureRateThreshold", "circuitBreakerFailureRateThreshold "
-          + "must be more than 0 and at most 100 but was " + breakerFailureRateThreshold);
+      throw invalidSetting("circuitBreakerFailureRateThreshold",
+          "circuitBreakerFailureRateThreshold must be more than 0 and at most 100 but was "
+          + breakerFailureRateThreshold);
     }
     if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
       throw invalidSetting("retryBackoff", "retryBackoff: the longest wait (" + retryMaxBackoff
@@ -118,8 +120,8 @@ record Settings(
 
   private static String required(String setting, String value) {
     if (value == null || value.isBlank()) {
-      throw invalidSetting(setting, setting + " is required but was " + (value == null ? "not set"
-          : "blank") + ": call PoaTokenProvider.builder()." + setting
+      throw invalidSetting(setting, setting + " is required but was "
+          + (value == null ? "not set" : "blank") + ": call PoaTokenProvider.builder()." + setting
           + "(…) or use PoaTokenProvider.fromEnvironment()");
     }
     return value.trim();
@@ -145,8 +147,8 @@ record Settings(
 
   private static void between(String setting, int value, int min, int max) {
     if (value < min || value > max) {
-      throw invalidSetting(setting, setting + " must be between " + min + " and " + max + " but was "
-          + value);
+      throw invalidSetting(setting, setting + " must be between " + min + " and " + max
+          + " but was " + value);
     }
   }
 
@@ -165,8 +167,8 @@ record Settings(
           + "): give the POA environment's address, such as https://poa.example.com");
     }
     if (uri.getRawUserInfo() != null) {
-      throw invalidSetting("baseUrl", "baseUrl must not carry user info (credentials go in clientId "
-          + "and clientSecret): give only scheme, host, port and path");
+      throw invalidSetting("baseUrl", "baseUrl must not carry user info (credentials go in "
+          + "clientId and clientSecret): give only scheme, host, port and path");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     String host = uri.getHost();
@@ -175,16 +177,17 @@ record Settings(
           + "https://poa.example.com but was '" + url + "'");
     }
     if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
-      throw invalidSetting("baseUrl", "baseUrl has port " + uri.getPort() + ", expected 1 to 65535, in '"
-          + url + "'");
+      throw invalidSetting("baseUrl", "baseUrl has port " + uri.getPort()
+          + ", expected 1 to 65535, in '" + url + "'");
     }
     if (scheme.equals("http") && !isLoopback(host)) {
-      throw invalidSetting("baseUrl", "baseUrl must use https for host " + host + " but was '" + url
-          + "': the client secret would travel in clear text. Use https, or http only for a "
+      throw invalidSetting("baseUrl", "baseUrl must use https for host " + host + " but was '"
+          + url + "': the client secret would travel in clear text. Use https, or http only for a "
           + "loopback host (localhost, 127.0.0.1, [::1])");
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw invalidSetting("baseUrl", "baseUrl must not have a query or fragment but was '" + url + "'");
+      throw invalidSetting("baseUrl", "baseUrl must not have a query or fragment but was '"
+          + url + "'");
     }
     while (url.endsWith("/")) {
       url = url.substring(0, url.length() - 1);

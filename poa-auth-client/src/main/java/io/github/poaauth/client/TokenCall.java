@@ -155,7 +155,8 @@ final class TokenCall {
 
   /** The whole body, which {@link JdkHttpTransport} collected already, capped. */
   private static byte[] bodyOf(Response response) throws IOException {
-    return response.body() == null ? new byte[0] : Util.toByteArray(response.body().asInputStream());
+    return response.body() == null ? new byte[0]
+        : Util.toByteArray(response.body().asInputStream());
   }
 
   /** Feign's response headers are case-insensitive. */
