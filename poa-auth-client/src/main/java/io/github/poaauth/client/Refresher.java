@@ -1,5 +1,6 @@
 package io.github.poaauth.client;
 
+import io.github.poaauth.client.PoaTokenStatus.State;
 import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
 import io.github.poaauth.client.TokenState.Action;
 import io.github.poaauth.client.TokenState.Entry;
@@ -48,14 +49,9 @@ final class Refresher implements AutoCloseable {
   }
 
   AccessToken token() {
-    TokenState s = state.get();
-    Action action = s.decide(clock.millis(), secret);
-    if (action == Action.HAND_OUT) {
-      return s.token().token();
-    }
-    if (action == Action.HAND_OUT_AND_REFRESH) {
-      join(Mode.BACKGROUND);
-      return s.token().token();
+    AccessToken cached = cached();
+    if (cached != null) {
+      return cached;
     }
     Flight flight = join(Mode.BLOCKING);
     if (flight.claim()) {
@@ -72,13 +68,9 @@ final class Refresher implements AutoCloseable {
   }
 
   CompletableFuture<AccessToken> tokenAsync() {
-    TokenState s = state.get();
-    Action action = s.decide(clock.millis(), secret);
-    if (action == Action.HAND_OUT || action == Action.HAND_OUT_AND_REFRESH) {
-      if (action == Action.HAND_OUT_AND_REFRESH) {
-        join(Mode.BACKGROUND);
-      }
-      return CompletableFuture.completedFuture(s.token().token());
+    AccessToken cached = cached();
+    if (cached != null) {
+      return CompletableFuture.completedFuture(cached);
     }
     // A failure shows where the caller asked.
     StackTraceElement[] callerStack = new Throwable().getStackTrace();
@@ -95,6 +87,17 @@ final class Refresher implements AutoCloseable {
           }
         });
     return mine;
+  }
+
+  /** The cached token if the decision hands it out (starting a due refresh), else null. */
+  private AccessToken cached() {
+    TokenState s = state.get();
+    Action action = s.decide(clock.millis(), secret);
+    if (action == Action.HAND_OUT_AND_REFRESH) {
+      join(Mode.BACKGROUND);
+    }
+    boolean handOut = action == Action.HAND_OUT || action == Action.HAND_OUT_AND_REFRESH;
+    return handOut ? s.token().token() : null;
   }
 
   /** Who needs the flight, which decides where it runs. */
@@ -282,22 +285,16 @@ final class Refresher implements AutoCloseable {
     TokenState s = state.get();
     long now = clock.millis();
     String breaker = fetch.breakerState();
-    PoaTokenStatus.State overall;
-    if (s.closed()) {
-      overall = PoaTokenStatus.State.CLOSED;
-    } else if (s.rejected(now, secret)) {
-      overall = PoaTokenStatus.State.REJECTED;
-    } else if (breaker.equals("OPEN") || breaker.equals("FORCED_OPEN")) {
-      overall = PoaTokenStatus.State.UNAVAILABLE;
-    } else if (s.token() != null && s.token().usableAt(now)) {
-      overall = PoaTokenStatus.State.VALID;
-    } else {
-      overall = PoaTokenStatus.State.NO_TOKEN;
-    }
+    boolean rejected = !s.closed() && s.rejected(now, secret);
+    State overall = s.closed() ? State.CLOSED
+        : rejected ? State.REJECTED
+        : breaker.equals("OPEN") || breaker.equals("FORCED_OPEN") ? State.UNAVAILABLE
+        : s.token() != null && s.token().usableAt(now) ? State.VALID
+        : State.NO_TOKEN;
     Optional<AccessToken> token = Optional.ofNullable(s.token()).map(Entry::token);
     return new PoaTokenStatus(overall, token.map(AccessToken::issuedAt),
-        token.map(AccessToken::expiresAt), overall == PoaTokenStatus.State.REJECTED
-        ? s.rejection().exception().errorCode() : Optional.empty(), breaker);
+        token.map(AccessToken::expiresAt),
+        rejected ? s.rejection().exception().errorCode() : Optional.empty(), breaker);
   }
 
   boolean isClosed() {

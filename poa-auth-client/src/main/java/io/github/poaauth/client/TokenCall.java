@@ -10,21 +10,18 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import feign.Feign;
+import feign.Logger;
 import feign.Request;
 import feign.Response;
 import feign.Retryer;
 import feign.Util;
-import feign.codec.Decoder;
-import feign.codec.ErrorDecoder;
 import feign.form.FormEncoder;
 import io.github.poaauth.api.TokenApi;
 import io.github.poaauth.api.model.OAuthError;
 import io.github.poaauth.api.model.TokenResponse;
 import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
 import java.io.IOException;
-import java.lang.reflect.Type;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -44,6 +41,11 @@ import java.util.regex.Pattern;
 final class TokenCall {
   /** A token lifetime beyond this is a broken endpoint, not a generous one. */
   private static final Duration MAX_LIFETIME = Duration.ofDays(7);
+  /** The longest Retry-After honoured; a longer one is cut to this. */
+  private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+  /** RFC 6749 section 5.2's error code characters, capped. */
+  private static final Pattern ERROR_CODE =
+      Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
 
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -98,12 +100,12 @@ final class TokenCall {
         .options(new Request.Options(connect, TimeUnit.NANOSECONDS, Math.max(read, 1),
             TimeUnit.NANOSECONDS, false))
         .encoder(new FormEncoder())
-        .decoder(new TokenDecoder())
-        .errorDecoder(new OAuthErrorDecoder(settings.clock(), redactor))
+        .decoder((response, type) -> decodeToken(response))
+        .errorDecoder((methodKey, response) -> decodeError(response, redactor))
         // Resilience4j retries, Feign never.
         .retryer(Retryer.NEVER_RETRY)
         .logger(new RedactingFeignLogger())
-        .logLevel(settings.httpLogLevel().feignLevel());
+        .logLevel(Logger.Level.valueOf(settings.httpLogLevel().name()));
     if (!settings.tokenPath().equals(PoaTokenProvider.DEFAULT_TOKEN_PATH)) {
       String path = settings.tokenPath();
       feign.requestInterceptor(template -> template.uri(path));
@@ -153,6 +155,91 @@ final class TokenCall {
     }
   }
 
+  /** Reads a 2xx answer into the generated model, strictly: one JSON object, right types. */
+  private static TokenResponse decodeToken(Response response) throws IOException {
+    String contentType = firstHeader(response, "Content-Type");
+    String mediaType = contentType == null ? null
+        : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (mediaType != null && !mediaType.equals("application/json")
+        && !mediaType.endsWith("+json")) {
+      throw Failures.invalidResponse("has a Content-Type other than application/json");
+    }
+    byte[] body = bodyOf(response);
+    if (body.length == 0) {
+      throw Failures.invalidResponse("body is empty");
+    }
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      // Jackson's message quotes the input, which may be the token: only the location is kept.
+      JsonLocation at = e.getLocation();
+      String where = at == null ? ""
+          : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String original = e.getOriginalMessage();
+      throw Failures.invalidResponse((original != null && original.startsWith("Duplicate")
+          ? "has a duplicate key" : "is not valid JSON") + where);
+    }
+    if (tree == null || !tree.isObject()) {
+      throw Failures.invalidResponse("is not a JSON object");
+    }
+    try {
+      return MAPPER.treeToValue(tree, TokenResponse.class);
+    } catch (JsonMappingException e) {
+      // Only the model's own fields can fail to map; anything else is not echoed.
+      String name = e.getPath().isEmpty() ? null
+          : e.getPath().get(e.getPath().size() - 1).getFieldName();
+      throw Failures.invalidResponse("field '" + (name != null && name.matches("[a-z_]{1,20}")
+          ? name : "?") + "' has the wrong type");
+    }
+  }
+
+  /**
+   * Classifies a non-2xx answer. Only 400, 401 and 403 are OAuth rejections: Keycloak's 404 and
+   * 405 carry an {@code error} field too, but mean a wrong base URL, not wrong credentials.
+   */
+  private Exception decodeError(Response response, Redactor redactor) {
+    int status = response.status();
+    if (status != 400 && status != 401 && status != 403) {
+      return Failures.httpStatus(status, retryAfter(firstHeader(response, "Retry-After")));
+    }
+    OAuthError error;
+    try {
+      JsonNode tree = MAPPER.readTree(bodyOf(response));
+      error = tree != null && tree.path("error").isTextual()
+          ? MAPPER.treeToValue(tree, OAuthError.class) : null;
+    } catch (IOException | RuntimeException e) {
+      error = null;
+    }
+    String code = error == null ? null : redactor.redact(error.getError());
+    String description = error == null ? null
+        : Failures.printable(redactor.redact(error.getErrorDescription()), 200);
+    return Failures.rejected(status, code != null && ERROR_CODE.matcher(code).matches()
+        ? code : null, description);
+  }
+
+  /** Seconds or an HTTP date, at most {@link #MAX_RETRY_AFTER}; null when absent or invalid. */
+  private Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    Duration wait;
+    try {
+      wait = Duration.ofSeconds(Long.parseLong(header.trim()));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        wait = Duration.between(settings.clock().instant(),
+            ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+      } catch (DateTimeParseException notADate) {
+        return null;
+      }
+    }
+    if (wait.isNegative()) {
+      return Duration.ZERO;
+    }
+    return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+  }
+
   /** The whole body, which {@link JdkHttpTransport} collected already, capped. */
   private static byte[] bodyOf(Response response) throws IOException {
     return response.body() == null ? new byte[0]
@@ -162,118 +249,5 @@ final class TokenCall {
   /** Feign's response headers are case-insensitive. */
   private static String firstHeader(Response response, String name) {
     return response.headers().getOrDefault(name, List.of()).stream().findFirst().orElse(null);
-  }
-
-  /** Reads a 2xx answer into the generated model, strictly: one JSON object, right types. */
-  private static final class TokenDecoder implements Decoder {
-    @Override
-    public Object decode(Response response, Type type) throws IOException {
-      String contentType = firstHeader(response, "Content-Type");
-      if (contentType != null && !isJson(contentType)) {
-        throw Failures.invalidResponse("has a Content-Type other than application/json");
-      }
-      byte[] body = bodyOf(response);
-      if (body.length == 0) {
-        throw Failures.invalidResponse("body is empty");
-      }
-      JsonNode tree;
-      try {
-        tree = MAPPER.readTree(body);
-      } catch (JsonProcessingException e) {
-        // Jackson's message quotes the input, which may be the token: only the location is kept.
-        JsonLocation at = e.getLocation();
-        String where = at == null ? ""
-            : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        String original = e.getOriginalMessage();
-        throw Failures.invalidResponse((original != null && original.startsWith("Duplicate")
-            ? "has a duplicate key" : "is not valid JSON") + where);
-      }
-      if (tree == null || !tree.isObject()) {
-        throw Failures.invalidResponse("is not a JSON object");
-      }
-      try {
-        return MAPPER.treeToValue(tree, TokenResponse.class);
-      } catch (JsonMappingException e) {
-        throw Failures.invalidResponse("field '" + fieldOf(e) + "' has the wrong type");
-      }
-    }
-
-    /** Only the model's own fields can fail to map; anything else is not echoed. */
-    private static String fieldOf(JsonMappingException e) {
-      String name = e.getPath().isEmpty() ? null
-          : e.getPath().get(e.getPath().size() - 1).getFieldName();
-      return name != null && name.matches("[a-z_]{1,20}") ? name : "?";
-    }
-
-    private static boolean isJson(String contentType) {
-      String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-      return mediaType.equals("application/json") || mediaType.endsWith("+json");
-    }
-  }
-
-  /** Classifies a non-2xx answer. */
-  private static final class OAuthErrorDecoder implements ErrorDecoder {
-    /** The longest Retry-After honoured; a longer one is cut to this. */
-    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
-    /** RFC 6749 section 5.2's error code characters, capped. */
-    private static final Pattern ERROR_CODE =
-        Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
-
-    private final Clock clock;
-    private final Redactor redactor;
-
-    OAuthErrorDecoder(Clock clock, Redactor redactor) {
-      this.clock = clock;
-      this.redactor = redactor;
-    }
-
-    @Override
-    public Exception decode(String methodKey, Response response) {
-      int status = response.status();
-      // Only these are OAuth rejections: Keycloak's 404 and 405 also carry an `error` field,
-      // but mean a wrong base URL, not wrong credentials.
-      if (status == 400 || status == 401 || status == 403) {
-        OAuthError error = readError(response);
-        String code = error == null ? null : redactor.redact(error.getError());
-        String description = error == null ? null
-            : Failures.printable(redactor.redact(error.getErrorDescription()), 200);
-        return Failures.rejected(status, code != null && ERROR_CODE.matcher(code).matches()
-            ? code : null, description);
-      }
-      return Failures.httpStatus(status, retryAfter(firstHeader(response, "Retry-After")));
-    }
-
-    /** The OAuth error of a JSON object with a textual {@code error}, or null. */
-    private static OAuthError readError(Response response) {
-      try {
-        JsonNode tree = MAPPER.readTree(bodyOf(response));
-        return tree != null && tree.path("error").isTextual()
-            ? MAPPER.treeToValue(tree, OAuthError.class) : null;
-      } catch (IOException | RuntimeException e) {
-        return null;
-      }
-    }
-
-    private Duration retryAfter(String header) {
-      if (header == null || header.isBlank()) {
-        return null;
-      }
-      String value = header.trim();
-      Duration wait;
-      try {
-        wait = Duration.ofSeconds(Long.parseLong(value));
-      } catch (NumberFormatException notSeconds) {
-        try {
-          Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-          wait = Duration.between(clock.instant(), at);
-        } catch (DateTimeParseException notADate) {
-          return null;
-        }
-      }
-      if (wait.isNegative()) {
-        return Duration.ZERO;
-      }
-      return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
-    }
   }
 }
