@@ -7,11 +7,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A bearer token issued by POA's token endpoint. Immutable and thread-safe.
- *
- * <p>{@link #expiresAt()} is counted from the moment the token request was sent (the
- * conservative end), not from when the answer arrived. {@link #toString()} never shows the
- * token value; {@link #equals(Object)} compares all fields, including the value.
+ * A bearer token issued by POA's token endpoint. Immutable and thread-safe. Its lifetime counts
+ * from when the token request was sent, not from when the answer arrived. {@link #toString()}
+ * never shows the value; {@link #equals(Object)} compares all fields, the value included.
  *
  * <pre>{@code
  * AccessToken token = provider.token();

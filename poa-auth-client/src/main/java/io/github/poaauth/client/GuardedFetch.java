@@ -3,9 +3,11 @@ package io.github.poaauth.client;
 import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,18 +91,13 @@ final class GuardedFetch implements AutoCloseable {
         })
         .build();
     String name = settings.name();
-    if (settings.circuitBreakerRegistry() == null) {
-      this.breaker = CircuitBreaker.of(name, breakerConfig.build());
-    } else {
-      requireFree(settings.circuitBreakerRegistry().find(name).isPresent(), "circuit breaker");
-      this.breaker = settings.circuitBreakerRegistry().circuitBreaker(name, breakerConfig.build());
-    }
-    if (settings.retryRegistry() == null) {
-      this.retry = Retry.of(name, retryConfig);
-    } else {
-      requireFree(settings.retryRegistry().find(name).isPresent(), "retry");
-      this.retry = settings.retryRegistry().retry(name, retryConfig);
-    }
+    CircuitBreakerRegistry breakers = settings.circuitBreakerRegistry();
+    RetryRegistry retries = settings.retryRegistry();
+    requireFree(breakers != null && breakers.find(name).isPresent(), "circuit breaker");
+    requireFree(retries != null && retries.find(name).isPresent(), "retry");
+    this.breaker = breakers == null ? CircuitBreaker.of(name, breakerConfig.build())
+        : breakers.circuitBreaker(name, breakerConfig.build());
+    this.retry = retries == null ? Retry.of(name, retryConfig) : retries.retry(name, retryConfig);
     breaker.getEventPublisher().onStateTransition(e -> events.accept(
         new PoaTokenEvent.CircuitBreakerStateChanged(e.getStateTransition().getFromState().name(),
             e.getStateTransition().getToState().name())));

@@ -26,12 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Feign transport on {@link HttpClient} with one deadline for the whole exchange, connect to
- * last body byte (the options' connect plus read timeout). Not feign-java11's client: it hands
- * Feign the body as a stream, and on JDK 17 a blocked read ignores interrupts, so a body that
- * never ends would hold the refresh thread past any timeout. Here the HTTP client collects the
- * body, capped, and a late or interrupted exchange is cancelled. The client never follows
- * redirects ({@link HttpClients}).
+ * Feign transport on {@link HttpClient} with one deadline for the whole exchange: the options'
+ * connect plus read timeout. Not feign-java11's client: on JDK 17 a read blocked on its body
+ * stream ignores interrupts, so a body that never ends would hold the refresh thread. Here the
+ * HTTP client collects the body, capped; a late or interrupted exchange is cancelled. Redirects
+ * are never followed ({@link HttpClients}).
  */
 final class JdkHttpTransport implements Client {
   /** Headers java.net.http sets itself and refuses from callers. */

@@ -53,15 +53,15 @@ record Settings(
           + "PoaTokenProvider.builder().clientSecret(…) or use "
           + "PoaTokenProvider.fromEnvironment()");
     }
-    notNegative("refreshAhead", refreshAhead);
-    notNegative("expirySkew", expirySkew);
-    notNegative("rejectionCooldown", rejectionCooldown);
-    positive("connectTimeout", connectTimeout);
-    positive("readTimeout", readTimeout);
-    positive("callTimeout", callTimeout);
-    positive("retryBackoff", retryInitialBackoff);
-    positive("retryBackoff", retryMaxBackoff);
-    positive("circuitBreakerOpenDuration", breakerOpenDuration);
+    duration("refreshAhead", refreshAhead, true);
+    duration("expirySkew", expirySkew, true);
+    duration("rejectionCooldown", rejectionCooldown, true);
+    duration("connectTimeout", connectTimeout, false);
+    duration("readTimeout", readTimeout, false);
+    duration("callTimeout", callTimeout, false);
+    duration("retryBackoff", retryInitialBackoff, false);
+    duration("retryBackoff", retryMaxBackoff, false);
+    duration("circuitBreakerOpenDuration", breakerOpenDuration, false);
     between("maxAttempts", maxAttempts, 1, 10);
     between("circuitBreakerWindowSize", breakerWindowSize, 1, 1000);
     between("circuitBreakerMinimumCalls", breakerMinimumCalls, 1, breakerWindowSize);
@@ -133,15 +133,10 @@ record Settings(
     }
   }
 
-  private static void positive(String setting, Duration value) {
-    if (value == null || value.isNegative() || value.isZero()) {
-      throw invalidSetting(setting, setting + " must be positive but was " + value);
-    }
-  }
-
-  private static void notNegative(String setting, Duration value) {
-    if (value == null || value.isNegative()) {
-      throw invalidSetting(setting, setting + " must be zero or positive but was " + value);
+  private static void duration(String setting, Duration value, boolean zeroAllowed) {
+    if (value == null || value.isNegative() || value.isZero() && !zeroAllowed) {
+      throw invalidSetting(setting, setting + " must be " + (zeroAllowed ? "zero or " : "")
+          + "positive but was " + value);
     }
   }
 
