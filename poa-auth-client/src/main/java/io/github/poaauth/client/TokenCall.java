@@ -126,26 +126,14 @@ final class TokenCall {
   }
 
   private static AccessToken toAccessToken(TokenResponse r, Instant sentAt) {
-    if (r == null) {
-      throw Failures.invalidResponse("is empty");
-    }
-    if (r.getAccessToken() == null || r.getAccessToken().isBlank()) {
-      throw Failures.invalidResponse("has no access_token");
-    }
-    if (r.getTokenType() == null) {
-      throw Failures.invalidResponse("has no token_type");
-    }
-    if (!"bearer".equalsIgnoreCase(r.getTokenType())) {
-      throw Failures.invalidResponse("has a token_type other than Bearer");
-    }
+    require(r != null, "is empty");
+    require(r.getAccessToken() != null && !r.getAccessToken().isBlank(), "has no access_token");
+    require(r.getTokenType() != null, "has no token_type");
+    require("bearer".equalsIgnoreCase(r.getTokenType()), "has a token_type other than Bearer");
     Integer expiresIn = r.getExpiresIn();
-    if (expiresIn == null) {
-      throw Failures.invalidResponse("has no expires_in");
-    }
-    if (expiresIn <= 0 || expiresIn > MAX_LIFETIME.toSeconds()) {
-      throw Failures.invalidResponse("has expires_in " + expiresIn
-          + ", expected 1 to " + MAX_LIFETIME.toSeconds() + " seconds");
-    }
+    require(expiresIn != null, "has no expires_in");
+    require(expiresIn > 0 && expiresIn <= MAX_LIFETIME.toSeconds(), "has expires_in " + expiresIn
+        + ", expected 1 to " + MAX_LIFETIME.toSeconds() + " seconds");
     try {
       return AccessToken.of(r.getAccessToken(), r.getTokenType(), r.getScope(), sentAt,
           Duration.ofSeconds(expiresIn));
@@ -160,14 +148,10 @@ final class TokenCall {
     String contentType = firstHeader(response, "Content-Type");
     String mediaType = contentType == null ? null
         : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (mediaType != null && !mediaType.equals("application/json")
-        && !mediaType.endsWith("+json")) {
-      throw Failures.invalidResponse("has a Content-Type other than application/json");
-    }
+    require(mediaType == null || mediaType.equals("application/json")
+        || mediaType.endsWith("+json"), "has a Content-Type other than application/json");
     byte[] body = bodyOf(response);
-    if (body.length == 0) {
-      throw Failures.invalidResponse("body is empty");
-    }
+    require(body.length > 0, "body is empty");
     JsonNode tree;
     try {
       tree = MAPPER.readTree(body);
@@ -180,9 +164,7 @@ final class TokenCall {
       throw Failures.invalidResponse((original != null && original.startsWith("Duplicate")
           ? "has a duplicate key" : "is not valid JSON") + where);
     }
-    if (tree == null || !tree.isObject()) {
-      throw Failures.invalidResponse("is not a JSON object");
-    }
+    require(tree != null && tree.isObject(), "is not a JSON object");
     try {
       return MAPPER.treeToValue(tree, TokenResponse.class);
     } catch (JsonMappingException e) {
@@ -238,6 +220,12 @@ final class TokenCall {
       return Duration.ZERO;
     }
     return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+  }
+
+  private static void require(boolean valid, String otherwise) {
+    if (!valid) {
+      throw Failures.invalidResponse(otherwise);
+    }
   }
 
   /** The whole body, which {@link JdkHttpTransport} collected already, capped. */
