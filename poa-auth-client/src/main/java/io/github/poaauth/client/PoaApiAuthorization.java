@@ -23,22 +23,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one policy for sending POA's bearer token to POA's APIs; {@link #send java.net.http},
- * Feign ({@link #feignCapability()}) and the Spring Boot starter's {@code RestClient} and
- * {@code WebClient} adapters all delegate to it.
+ * Feign ({@link #feignCapability()}) and the Spring Boot starter's adapters delegate to it.
  *
  * <ul>
- *   <li><b>Hosts.</b> Only a request to an allowed host (exact, case-insensitive: a sub-domain is
- *       another host; and to one of its ports, if ports were given), without user info, over
- *       {@code https} (or {@code http} to a loopback host, for the sandbox) carries the token.
- *       Any other request is sent unchanged and asks the provider for nothing.
- *   <li><b>Redirects.</b> A request that carries the token never follows a redirect: a
- *       {@code 3xx} goes back to the caller, so the token never reaches wherever
- *       {@code Location} points.
- *   <li><b>A 401.</b> POA no longer accepts a token that has not expired by our count: exactly
- *       that token is {@linkplain PoaTokenProvider#invalidate(AccessToken) invalidated} and the
- *       request sent once more with a fresh one; if another request replaced it already, the
- *       newer token is used, so concurrent 401s cost one token request. A second {@code 401}
- *       goes back to the caller.
+ *   <li><b>Hosts.</b> Only a request to an allowed host (exactly, any case; and port, if ports
+ *       were given), without user info, over {@code https} (or {@code http} to a loopback host)
+ *       carries the token. Any other request is sent unchanged.
+ *   <li><b>Redirects.</b> A request that carries the token never follows a redirect: the
+ *       {@code 3xx} goes back to the caller.
+ *   <li><b>A 401.</b> The token sent is {@linkplain PoaTokenProvider#invalidate(AccessToken)
+ *       invalidated} and the request sent once more with a fresh one (or with the newer token
+ *       another request already got: concurrent 401s cost one token request). A second
+ *       {@code 401} goes back to the caller.
  * </ul>
  *
  * <pre>{@code
@@ -110,8 +106,7 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Like {@link #mayCarryToken(URI)}, for an absolute URL as a string, judged by its
-   * {@code scheme://authority}; a malformed one may not.
+   * Like {@link #mayCarryToken(URI)}, judged by the URL's {@code scheme://authority}.
    *
    * @param url the request's absolute URL
    * @return whether a request to it may carry the token
@@ -121,9 +116,8 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * The 401 decision: the token to send a request once more with, given its answer's status.
-   * When the request carried the token cached now, that one is invalidated and a fresh one
-   * fetched (blocking, as {@link PoaTokenProvider#token()}); otherwise the cached one is used.
+   * The 401 decision: the token to send a request once more with, by the rule above; blocks as
+   * {@link PoaTokenProvider#token()} does.
    *
    * @param status the status the request was answered with
    * @param sentAuthorization the {@code Authorization} header the request carried, or null
@@ -165,10 +159,9 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Sends a request with {@link HttpClient} by this policy; the token replaces any
-   * {@code Authorization} header. For the 401 retry the body publisher must be repeatable
-   * ({@code ofString}, {@code ofByteArray} and {@code noBody} are); the first answer's body is
-   * read by the handler, or closed if it is an {@link InputStream}.
+   * Sends a request by this policy; the token replaces any {@code Authorization} header. For
+   * the 401 retry the body publisher must be repeatable ({@code ofString} and
+   * {@code ofByteArray} are); a first answer's {@link InputStream} body is closed.
    *
    * @param http the client; for a request that carries the token it must not follow redirects
    *     ({@link HttpClient.Redirect#NEVER}, the JDK's default)
@@ -221,10 +214,7 @@ public final class PoaApiAuthorization {
     return new FeignCapability(this);
   }
 
-  /**
-   * What {@link #feignCapability()} returns: wraps the Feign builder's client. Public only
-   * because Feign finds {@code enrich} methods by reflection.
-   */
+  /** What {@link #feignCapability()} returns; public because Feign calls it by reflection. */
   public static final class FeignCapability implements Capability {
     private final PoaApiAuthorization authorization;
 
