@@ -7,11 +7,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A bearer token issued by POA's token endpoint. Immutable and thread-safe.
- *
- * <p>{@link #expiresAt()} is counted from the moment the token request was sent (the
- * conservative end), not from when the answer arrived. {@link #toString()} never shows the
- * token value; {@link #equals(Object)} compares all fields, including the value.
+ * A bearer token issued by POA's token endpoint. Immutable and thread-safe. Its lifetime counts
+ * from when the token request was sent, not from when the answer arrived. {@link #toString()}
+ * never shows the value; {@link #equals(Object)} compares all fields, the value included.
  *
  * <pre>{@code
  * AccessToken token = provider.token();
@@ -19,10 +17,7 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class AccessToken {
-  /**
-   * RFC 6750 section 2.1: what may follow {@code Bearer } in a header. Rules out control
-   * characters, spaces and non-ASCII, which would fold or break the header line.
-   */
+  /** RFC 6750's {@code b64token}: no control characters, spaces or non-ASCII in a header. */
   private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
   private final String value;
@@ -31,7 +26,7 @@ public final class AccessToken {
   private final Instant issuedAt;
   private final Duration lifetime;
   private final Instant expiresAt;
-  /** Built once: {@link #authorizationHeader()} is on every request's path and must not allocate. */
+  /** Built once: {@link #authorizationHeader()} is on every request's path. */
   private final String authorizationHeader;
 
   private AccessToken(String value, String tokenType, String scope, Instant issuedAt,
@@ -72,53 +67,46 @@ public final class AccessToken {
     return new AccessToken(value, tokenType, scope, issuedAt, lifetime);
   }
 
-  /** @return the secret token value ({@code access_token}); never log it */
+  /** {@return the secret token value ({@code access_token})}; never log it. */
   public String value() {
     return value;
   }
 
-  /** @return the token type as the endpoint sent it, {@code Bearer} */
+  /** {@return the token type as the endpoint sent it, {@code Bearer}} */
   public String tokenType() {
     return tokenType;
   }
 
-  /** @return the scopes granted, space separated ({@code partner}), if the endpoint sent any */
+  /** {@return the scopes granted, space separated, if the endpoint sent any} */
   public Optional<String> scope() {
     return Optional.ofNullable(scope);
   }
 
-  /** @return when the token request was sent: the start of the token's lifetime as we count it */
+  /** {@return when the token request was sent: the start of the lifetime as we count it} */
   public Instant issuedAt() {
     return issuedAt;
   }
 
-  /** @return the lifetime the endpoint granted ({@code expires_in}) */
+  /** {@return the lifetime the endpoint granted ({@code expires_in})} */
   public Duration lifetime() {
     return lifetime;
   }
 
-  /** @return {@link #issuedAt()} plus {@link #lifetime()}: the nominal expiry */
+  /** {@return the nominal expiry: {@link #issuedAt()} plus {@link #lifetime()}} */
   public Instant expiresAt() {
     return expiresAt;
   }
 
-  /** @return {@code "Bearer <value>"}, ready for the {@code Authorization} header */
+  /** {@return {@code "Bearer <value>"}, ready for the {@code Authorization} header} */
   public String authorizationHeader() {
     return authorizationHeader;
   }
 
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof AccessToken)) {
-      return false;
-    }
-    AccessToken that = (AccessToken) o;
-    return value.equals(that.value) && tokenType.equals(that.tokenType)
-        && Objects.equals(scope, that.scope) && issuedAt.equals(that.issuedAt)
-        && lifetime.equals(that.lifetime);
+    return o instanceof AccessToken that && value.equals(that.value)
+        && tokenType.equals(that.tokenType) && Objects.equals(scope, that.scope)
+        && issuedAt.equals(that.issuedAt) && lifetime.equals(that.lifetime);
   }
 
   @Override

@@ -5,20 +5,17 @@ import java.net.URISyntaxException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/**
- * Who may receive a bearer token: a request to an allowed host (and, where ports were given, one
- * of those ports), over {@code https}, or {@code http} to a loopback host, without user info.
- * Immutable.
- */
+/** The host rule of {@link PoaApiAuthorization}: who may receive a bearer token. Immutable. */
 final class AllowedHosts {
   /** The hosts as given, lower case, ports included, in the order given. */
   private final Set<String> given;
-  /** Lower-case host to the ports it may be reached on; an empty set means any port. */
+  /** Lower-case host to the ports it may be reached on; -1 stands for any port. */
   private final Map<String, Set<Integer>> ports;
 
   private AllowedHosts(Set<String> given, Map<String, Set<Integer>> ports) {
@@ -26,10 +23,7 @@ final class AllowedHosts {
     this.ports = ports;
   }
 
-  /**
-   * @param hosts host names, each optionally with a port; at least one
-   * @throws IllegalArgumentException when there is none, or one is blank, a URL or has a bad port
-   */
+  /** Host names, each optionally with a port; at least one, none blank, none a URL. */
   static AllowedHosts of(Collection<String> hosts) {
     if (hosts == null || hosts.isEmpty()) {
       throw new IllegalArgumentException("at least one allowed host is required, such as "
@@ -37,22 +31,12 @@ final class AllowedHosts {
     }
     Set<String> given = new LinkedHashSet<>();
     Map<String, Set<Integer>> ports = new HashMap<>();
-    Set<String> anyPort = new LinkedHashSet<>();
     for (String host : hosts) {
       URI uri = parse(host);
-      String name = uri.getHost();
       given.add(host.trim().toLowerCase(Locale.ROOT));
-      Set<Integer> known = ports.computeIfAbsent(name, h -> new LinkedHashSet<>());
-      if (uri.getPort() == -1) {
-        anyPort.add(name);
-      } else {
-        known.add(uri.getPort());
-      }
+      ports.computeIfAbsent(uri.getHost(), h -> new HashSet<>()).add(uri.getPort());
     }
-    anyPort.forEach(name -> ports.put(name, Set.of()));
-    Map<String, Set<Integer>> frozen = new HashMap<>();
-    ports.forEach((name, p) -> frozen.put(name, Set.copyOf(p)));
-    return new AllowedHosts(Collections.unmodifiableSet(given), Map.copyOf(frozen));
+    return new AllowedHosts(Collections.unmodifiableSet(given), ports);
   }
 
   private static URI parse(String host) {
@@ -77,38 +61,29 @@ final class AllowedHosts {
   }
 
   boolean allows(URI uri) {
-    if (uri == null) {
+    if (uri == null || uri.getHost() == null || uri.getScheme() == null
+        || uri.getRawUserInfo() != null) {
       return false;
     }
-    String host = uri.getHost();
-    String scheme = uri.getScheme();
-    if (host == null || scheme == null || uri.getRawUserInfo() != null) {
+    boolean https = uri.getScheme().equalsIgnoreCase("https");
+    boolean loopbackHttp = uri.getScheme().equalsIgnoreCase("http")
+        && Settings.isLoopback(uri.getHost());
+    if (!https && !loopbackHttp) {
       return false;
     }
-    boolean https = scheme.equalsIgnoreCase("https");
-    if (!https && !(scheme.equalsIgnoreCase("http") && Settings.isLoopback(host))) {
-      return false;
-    }
-    Set<Integer> allowed = ports.get(host.toLowerCase(Locale.ROOT));
-    if (allowed == null) {
-      return false;
-    }
-    int actual = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
-    return allowed.isEmpty() || allowed.contains(actual);
+    Set<Integer> allowed = ports.getOrDefault(uri.getHost().toLowerCase(Locale.ROOT), Set.of());
+    int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+    return allowed.contains(-1) || allowed.contains(port);
   }
 
   /**
-   * Judged by the URL's origin ({@code scheme://authority}), which decides who receives the
-   * request; the rest of the URL plays no part. A URL without an origin, or with a malformed
-   * one, is not allowed.
+   * Judged by the URL's {@code scheme://authority}, which decides who receives the request;
+   * without one, or with a malformed one, not allowed.
    */
   boolean allows(String url) {
     String origin = url == null ? null : originOf(url);
-    if (origin == null) {
-      return false;
-    }
     try {
-      return allows(new URI(origin));
+      return origin != null && allows(new URI(origin));
     } catch (URISyntaxException e) {
       return false;
     }

@@ -3,45 +3,32 @@ package io.github.poaauth.client;
 import java.util.Optional;
 
 /**
- * The token endpoint rejected the request with an OAuth 2.0 error (RFC 6749 section 5.2), for
- * example {@code invalid_client} (unknown client id) or {@code unauthorized_client} (wrong
- * secret, as Keycloak answers it).
+ * The token endpoint rejected the request with an OAuth 2.0 error (RFC 6749 section 5.2), such
+ * as {@code invalid_client} (unknown client id) or {@code unauthorized_client} (wrong secret, as
+ * Keycloak answers it).
  *
  * <p>Never retried: the same credentials get the same answer, and an identity provider may lock
- * out a client that keeps failing. After a rejection, {@link PoaTokenProvider} fails further
- * calls fast with a new instance of this exception (the first one as its cause) until its
- * rejection cool-down has passed, or at once when the client secret it reads has changed (see
- * {@link PoaTokenProvider.Builder#clientSecretSource(java.util.function.Supplier)}).
- *
- * <p>The error code and description are what the server sent, reduced to printable ASCII, the
- * code to RFC 6749's character set and 64 characters, the description to 200; the message
- * holds only the status and the code.
+ * out a client that keeps failing. {@link PoaTokenProvider} repeats the rejection without a
+ * request until its rejection cool-down has passed, or the client secret it reads has changed.
+ * The message holds only the status and the error code.
  */
 public final class CredentialsRejectedException extends PoaAuthException {
   private static final long serialVersionUID = 2L;
 
   /** The HTTP status of the rejection. */
   private final int httpStatus;
-  /** The OAuth {@code error}, checked against RFC 6749's syntax, or null. */
+  /** The OAuth {@code error} in RFC 6749's syntax (at most 64 characters), or null. */
   private final String errorCode;
   /** The OAuth {@code error_description}, printable ASCII, at most 200 characters, or null. */
   private final String errorDescription;
 
   CredentialsRejectedException(int httpStatus, String errorCode, String errorDescription,
       Throwable cause) {
-    super(message(httpStatus, errorCode, errorDescription), cause);
+    super("POA token endpoint rejected the client credentials: HTTP " + httpStatus
+        + (errorCode == null ? "" : " " + errorCode), cause);
     this.httpStatus = httpStatus;
     this.errorCode = errorCode;
     this.errorDescription = errorDescription;
-  }
-
-  private static String message(int status, String code, String description) {
-    StringBuilder sb = new StringBuilder("POA token endpoint rejected the client credentials: HTTP ")
-        .append(status);
-    if (code != null) {
-      sb.append(' ').append(code);
-    }
-    return sb.toString();
   }
 
   /**

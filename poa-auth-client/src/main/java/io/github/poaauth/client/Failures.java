@@ -22,8 +22,8 @@ final class Failures {
   }
 
   static TokenEndpointUnavailableException unavailable(Reason reason, String message) {
-    return new TokenEndpointUnavailableException(reason, -1, reason != Reason.TLS
-        && reason != Reason.CLOSED, null, message, null);
+    return new TokenEndpointUnavailableException(reason, -1,
+        reason != Reason.TLS && reason != Reason.CLOSED, null, message, null);
   }
 
   static TokenEndpointUnavailableException closed() {
@@ -47,32 +47,27 @@ final class Failures {
   /** An answer that is neither a token nor an OAuth rejection. */
   static TokenEndpointUnavailableException httpStatus(int status, Duration retryAfter) {
     boolean transient_ = status == 408 || status == 429 || status >= 500 && status <= 599;
-    String message;
-    if (transient_) {
-      message = "token endpoint answered HTTP " + status;
-    } else if (status >= 300 && status < 400) {
-      message = "token endpoint answered HTTP " + status + " (a redirect): redirects are never "
-          + "followed with credentials; check baseUrl";
+    String message = "token endpoint answered HTTP " + status;
+    if (status >= 300 && status < 400) {
+      message += " (a redirect): redirects are never followed with credentials; check baseUrl";
     } else if (status < 100 || status > 599) {
       message = "token endpoint answered HTTP status " + status + ", which is outside HTTP's "
           + "range: check baseUrl";
-    } else {
-      message = "token endpoint answered HTTP " + status + ": check baseUrl and tokenPath (the "
-          + "documented token path is " + PoaTokenProvider.DEFAULT_TOKEN_PATH + ")";
+    } else if (!transient_) {
+      message += ": check baseUrl and tokenPath (the documented token path is "
+          + PoaTokenProvider.DEFAULT_TOKEN_PATH + ")";
     }
     return new TokenEndpointUnavailableException(Reason.HTTP_STATUS, status, transient_,
         transient_ ? retryAfter : null, message, null);
   }
 
-  /** An I/O failure of the exchange, by its JDK exception. */
+  /** An I/O failure of the exchange, by its JDK exception; TLS wins over anything else. */
   static TokenEndpointUnavailableException io(IOException e, Redactor redactor) {
     Reason reason = Reason.IO;
-    for (Throwable t = e; t != null; t = t.getCause()) {
+    for (Throwable t = e; t != null && reason != Reason.TLS; t = t.getCause()) {
       if (t instanceof SSLException) {
         reason = Reason.TLS;
-        break;
-      }
-      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+      } else if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
         reason = Reason.DNS;
       } else if (t instanceof HttpTimeoutException && reason == Reason.IO) {
         reason = Reason.TIMEOUT;
@@ -112,10 +107,7 @@ final class Failures {
     return new InvalidSettingException(setting, message);
   }
 
-  /**
-   * The exception one caller gets for a failure it waited for: its own instance with its own
-   * stack trace, the shared failure as cause.
-   */
+  /** What one caller gets for a failure it waited for: its own instance, the shared cause. */
   static PoaAuthException forCaller(Throwable failure, Duration callTimeout) {
     Throwable f = failure;
     while ((f instanceof CompletionException || f instanceof ExecutionException)
@@ -128,16 +120,23 @@ final class Failures {
     return f instanceof TimeoutException ? callTimeout(callTimeout) : unexpected(f);
   }
 
-  /**
-   * The JDK exception itself when its whole chain is the JDK's and no message in it holds a
-   * secret; otherwise its type and redacted message.
-   */
+  /** Printable ASCII, at most {@code max} characters (then {@code ...}); null stays null. */
+  static String printable(String text, int max) {
+    if (text == null) {
+      return null;
+    }
+    String clean = text.replaceAll("[^\\x20-\\x7E]", "?");
+    return clean.length() <= max ? clean : clean.substring(0, max) + "...";
+  }
+
+  /** The exception itself when its whole chain is the JDK's and holds no secret. */
   static Throwable safeCause(Throwable original, Redactor redactor) {
     for (Throwable t = original; t != null; t = t.getCause()) {
       String type = t.getClass().getName();
       boolean jdk = type.startsWith("java.") || type.startsWith("javax.")
           || type.startsWith("sun.") || type.startsWith("jdk.");
-      if (!jdk || t.getMessage() != null && !redactor.redact(t.getMessage()).equals(t.getMessage())) {
+      String message = t.getMessage();
+      if (!jdk || message != null && !redactor.redact(message).equals(message)) {
         return RedactedCause.of(original, redactor);
       }
     }
@@ -145,9 +144,8 @@ final class Failures {
   }
 
   /**
-   * What is kept of an exception that may hold a secret: its type and its message through the
-   * {@link Redactor}, printable ASCII, at most 200 characters, and its stack trace; never the
-   * exception itself and never its causes.
+   * What is kept of an exception that may hold a secret: its type, its message redacted and
+   * {@linkplain #printable printable} (200 characters), its stack trace; never its causes.
    */
   static final class RedactedCause extends Exception {
     private static final long serialVersionUID = 1L;
@@ -157,11 +155,7 @@ final class Failures {
     }
 
     static RedactedCause of(Throwable original, Redactor redactor) {
-      String message = original.getMessage() == null ? null
-          : redactor.redact(original.getMessage()).replaceAll("[^\\x20-\\x7E]", "?");
-      if (message != null && message.length() > 200) {
-        message = message.substring(0, 200) + "...";
-      }
+      String message = printable(redactor.redact(original.getMessage()), 200);
       RedactedCause cause = new RedactedCause(original.getClass().getName()
           + (message == null ? "" : ": " + message));
       cause.setStackTrace(original.getStackTrace());

@@ -5,20 +5,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 
 /**
- * A clock that never jumps back: what the circuit breaker measures its open state with.
- * Resilience4j keeps that state as a deadline on its clock; on the wall clock, setting it back
- * one hour would keep the breaker open for an hour. Between two readings this clock advances by
- * the larger of the underlying clock's step and the monotonic time that passed
- * ({@link System#nanoTime()}); a backward step of the underlying clock counts as the monotonic
- * time only. So the documented open duration holds whichever way the wall clock jumps, and
- * tests still move it forward through the injected clock.
- *
+ * The circuit breaker's clock, which never jumps back: Resilience4j keeps the open state as a
+ * deadline, and a wall clock set back an hour would keep the breaker open an hour. Between two
+ * readings it advances by the larger of the source's step and the monotonic time that passed, so
+ * the open duration holds whichever way the wall clock jumps, and tests still move it forward.
  */
 final class ForwardOnlyClock extends Clock {
   private final Clock source;
   private long lastSourceMillis;
   private long lastNanos;
-  /** What this clock shows, in nanoseconds since the epoch. */
+  /** Nanoseconds since the epoch. */
   private long shownNanos;
 
   ForwardOnlyClock(Clock source) {

@@ -3,9 +3,11 @@ package io.github.poaauth.client;
 import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,30 +18,22 @@ import java.util.function.Consumer;
  * {@link TokenCall}, all within one deadline.
  *
  * <p>The breaker is used through its permission API ({@link #permitted()}, then
- * {@code onSuccess}/{@code onError}), so that a call it refuses is told apart from a token
- * request; it counts a whole retried fetch as one call and ignores rejections (the endpoint
- * answered; the credentials are wrong). It opens for 1 s first, doubling after each failed trial
- * up to the configured open duration, so that a short outage costs callers about its own length.
- * The retry retries what {@link TokenCall} classified as retryable, waiting the larger of an
- * exponential, jittered backoff and {@code Retry-After}, never past the deadline: the deadline
- * travels with each failed attempt ({@link AttemptFailed}), which the retry's interval function
- * reads. With a partner's registries, both are created there (for Actuator and metrics) and
- * removed on {@link #close()}.
- *
- * <p>Resilience4j 2.3 and later measure the breaker's open state on the provider's clock
- * (through a {@link ForwardOnlyClock}, so that a clock set back does not stretch it); 2.2 has no
- * such setting, and its open state runs on the system clock ({@link #BREAKER_TAKES_CLOCK}).
- * Thread-safe.
+ * {@code onSuccess}/{@code onError}), so that a refused call is told apart from a request; a
+ * whole retried fetch is one call, and rejections do not count (the endpoint answered). It opens
+ * for 1 s first, doubling after each failed trial up to the open duration, so that a short
+ * outage costs callers about its own length. The retry waits the larger of a jittered
+ * exponential backoff and {@code Retry-After}, never past the deadline, which travels with each
+ * failed attempt ({@link AttemptFailed}). Resilience4j 2.3+ measures the open state on the
+ * provider's clock, through a {@link ForwardOnlyClock}; 2.2 only on the system clock.
  */
 final class GuardedFetch implements AutoCloseable {
-  /** Whether the Resilience4j present lets the breaker read the provider's clock (2.3+). */
   static final boolean BREAKER_TAKES_CLOCK = breakerTakesClock();
 
   /** The outcome of one fetch: a token, or the failure callers get. */
   record Outcome(AccessToken token, PoaAuthException failure, int attempts) {
   }
 
-  /** A failed attempt and the deadline of its fetch, as the retry sees it. */
+  /** A failed attempt and its fetch's deadline, as the retry sees them. */
   private static final class AttemptFailed extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient PoaAuthException failure;
@@ -74,7 +68,7 @@ final class GuardedFetch implements AutoCloseable {
         .minimumNumberOfCalls(settings.breakerMinimumCalls())
         .failureRateThreshold(settings.breakerFailureRateThreshold())
         .waitIntervalFunctionInOpenState(IntervalFunction.ofExponentialBackoff(
-            firstOpenPeriod(open), 2.0, open))
+            open.compareTo(Duration.ofSeconds(1)) < 0 ? open : Duration.ofSeconds(1), 2.0, open))
         .permittedNumberOfCallsInHalfOpenState(1)
         .ignoreException(e -> e instanceof CredentialsRejectedException);
     if (BREAKER_TAKES_CLOCK) {
@@ -90,25 +84,20 @@ final class GuardedFetch implements AutoCloseable {
           if (outcome.isLeft() && outcome.getLeft() instanceof AttemptFailed a) {
             TokenEndpointUnavailableException u = (TokenEndpointUnavailableException) a.failure;
             wait = Math.max(wait, u.retryAfter().map(Duration::toMillis).orElse(0L));
-            // Never sleep past the deadline: the next attempt then fails with the call timeout.
+            // Past the deadline, the next attempt fails with the call timeout.
             wait = Math.min(wait, (a.deadlineNanos - System.nanoTime()) / 1_000_000);
           }
           return Math.max(0, wait);
         })
         .build();
     String name = settings.name();
-    if (settings.circuitBreakerRegistry() == null) {
-      this.breaker = CircuitBreaker.of(name, breakerConfig.build());
-    } else {
-      requireFree(settings.circuitBreakerRegistry().find(name).isPresent(), "circuit breaker");
-      this.breaker = settings.circuitBreakerRegistry().circuitBreaker(name, breakerConfig.build());
-    }
-    if (settings.retryRegistry() == null) {
-      this.retry = Retry.of(name, retryConfig);
-    } else {
-      requireFree(settings.retryRegistry().find(name).isPresent(), "retry");
-      this.retry = settings.retryRegistry().retry(name, retryConfig);
-    }
+    CircuitBreakerRegistry breakers = settings.circuitBreakerRegistry();
+    RetryRegistry retries = settings.retryRegistry();
+    requireFree(breakers != null && breakers.find(name).isPresent(), "circuit breaker");
+    requireFree(retries != null && retries.find(name).isPresent(), "retry");
+    this.breaker = breakers == null ? CircuitBreaker.of(name, breakerConfig.build())
+        : breakers.circuitBreaker(name, breakerConfig.build());
+    this.retry = retries == null ? Retry.of(name, retryConfig) : retries.retry(name, retryConfig);
     breaker.getEventPublisher().onStateTransition(e -> events.accept(
         new PoaTokenEvent.CircuitBreakerStateChanged(e.getStateTransition().getFromState().name(),
             e.getStateTransition().getToState().name())));
@@ -130,13 +119,7 @@ final class GuardedFetch implements AutoCloseable {
     }
   }
 
-  /** The breaker's first open period: 1 s, or the configured open duration if shorter. */
-  static Duration firstOpenPeriod(Duration openDuration) {
-    Duration first = Duration.ofSeconds(1);
-    return openDuration.compareTo(first) < 0 ? openDuration : first;
-  }
-
-  /** @return whether the breaker lets a fetch through now; if so, {@link #fetch} must follow */
+  /** Whether the breaker lets a fetch through now; if so, {@link #fetch} must follow. */
   boolean permitted() {
     return breaker.tryAcquirePermission();
   }
@@ -145,10 +128,7 @@ final class GuardedFetch implements AutoCloseable {
     return breaker.getState().name();
   }
 
-  /**
-   * Fetches one token, with retries, within {@code timeout}; call only after
-   * {@link #permitted()} said yes.
-   */
+  /** Fetches one token, with retries, within {@code timeout}, after {@link #permitted()}. */
   Outcome fetch(Duration timeout) {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
@@ -185,7 +165,7 @@ final class GuardedFetch implements AutoCloseable {
     return new Outcome(null, failure, attempts.get());
   }
 
-  /** Removes the breaker and retry from the partner's registries; releases an owned client. */
+  /** Removes the breaker and retry from the registries; releases an owned HTTP client. */
   @Override
   public void close() {
     if (settings.circuitBreakerRegistry() != null) {

@@ -9,6 +9,7 @@ package io.github.poaauth.client;
 public final class InvalidSettingException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The builder method's name. */
   private final String setting;
 
   InvalidSettingException(String setting, String message) {
@@ -16,11 +17,7 @@ public final class InvalidSettingException extends IllegalArgumentException {
     this.setting = setting;
   }
 
-  /**
-   * The setting that is wrong, by its builder method's name.
-   *
-   * @return such as {@code baseUrl}, {@code clientSecret}, {@code retryBackoff}
-   */
+  /** {@return the wrong setting by its builder method's name, such as {@code baseUrl}} */
   public String setting() {
     return setting;
   }

@@ -2,6 +2,8 @@ package io.github.poaauth.client;
 
 import feign.Capability;
 import feign.Client;
+import feign.Request;
+import feign.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,36 +12,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The one policy for sending POA's bearer token to POA's APIs; every HTTP client integration
- * ({@link #send java.net.http}, Feign through {@link #feignCapability()}, the Spring Boot
- * starter's {@code RestClient} and {@code WebClient} adapters) delegates to it.
+ * The one policy for sending POA's bearer token to POA's APIs; {@link #send java.net.http},
+ * Feign ({@link #feignCapability()}) and the Spring Boot starter's adapters delegate to it.
  *
  * <ul>
- *   <li><b>Host and scheme.</b> Only a request to one of the allowed hosts (compared without
- *       case, exactly: a sub-domain is another host; and to one of its ports, if ports were
- *       given), without user info, over {@code https}, or {@code http} to a loopback host
- *       ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}) for tests against the sandbox,
- *       carries the token. Any other request is sent as it is and asks the provider for
- *       nothing.
- *   <li><b>Redirects.</b> A request that carries the token never follows a redirect: a
- *       {@code 3xx} answer goes back to the caller as it is, so the token never reaches wherever
- *       {@code Location} points. Each adapter sends such a request with redirects off (Feign:
- *       per-request options; Spring: a request factory or connector that does not follow);
- *       {@code java.net.http} cannot turn them off per request, so {@link #send} refuses a
- *       client that follows them.
- *   <li><b>A 401.</b> When a request that carried a token is answered {@code 401}, POA no longer
- *       accepts that token although it has not expired by our count: exactly that token is
- *       {@linkplain PoaTokenProvider#invalidate(AccessToken) invalidated} and the request is sent
- *       once more with a fresh one. If another request already replaced it, the newer cached
- *       token is used without invalidating anything, so concurrent 401s with one token cost one
- *       token request. A second {@code 401} goes back to the caller.
+ *   <li><b>Hosts.</b> Only a request to an allowed host (exactly, any case; and port, if ports
+ *       were given), without user info, over {@code https} (or {@code http} to a loopback host)
+ *       carries the token. Any other request is sent unchanged.
+ *   <li><b>Redirects.</b> A request that carries the token never follows a redirect: the
+ *       {@code 3xx} goes back to the caller.
+ *   <li><b>A 401.</b> The token sent is {@linkplain PoaTokenProvider#invalidate(AccessToken)
+ *       invalidated} and the request sent once more with a fresh one (or with the newer token
+ *       another request already got: concurrent 401s cost one token request). A second
+ *       {@code 401} goes back to the caller.
  * </ul>
  *
  * <pre>{@code
@@ -55,8 +50,6 @@ import java.util.concurrent.CompletableFuture;
 public final class PoaApiAuthorization {
   static final String AUTHORIZATION = "Authorization";
   private static final String BEARER = "Bearer ";
-  /** The status that makes a token-bearing request try once more with a fresh token. */
-  private static final int UNAUTHORIZED = 401;
 
   private final PoaTokenProvider tokens;
   private final AllowedHosts hosts;
@@ -70,9 +63,8 @@ public final class PoaApiAuthorization {
    * Creates the policy for the given hosts.
    *
    * @param tokens where tokens come from
-   * @param hosts host names that may receive the token, each optionally with a port
-   *     ({@code api.poa.example.com} or {@code api.poa.example.com:8443}); at least one; no
-   *     scheme, no path
+   * @param hosts at least one host name, each optionally with a port
+   *     ({@code api.poa.example.com:8443}); no scheme, no path
    * @return the authorization
    * @throws IllegalArgumentException when no host, a blank one, or a URL is given
    */
@@ -84,8 +76,7 @@ public final class PoaApiAuthorization {
    * Creates the policy for the given hosts.
    *
    * @param tokens where tokens come from
-   * @param hosts host names that may receive the token, each optionally with a port; at least
-   *     one
+   * @param hosts at least one host name, each optionally with a port
    * @return the authorization
    * @throws IllegalArgumentException when no host, a blank one, or a URL is given
    */
@@ -94,27 +85,18 @@ public final class PoaApiAuthorization {
     return new PoaApiAuthorization(tokens, AllowedHosts.of(hosts));
   }
 
-  /**
-   * The provider the tokens come from.
-   *
-   * @return the provider
-   */
+  /** {@return the provider the tokens come from} */
   public PoaTokenProvider tokens() {
     return tokens;
   }
 
-  /**
-   * The allowed hosts as given, lower case, ports included, in the order given.
-   *
-   * @return the hosts
-   */
+  /** {@return the allowed hosts as given, lower case, ports included, in the order given} */
   public Set<String> hosts() {
     return hosts.given();
   }
 
   /**
-   * Whether a request to this URI may carry the token: an allowed host (and port, if ports were
-   * given), over {@code https} (or {@code http} to a loopback host), no user info.
+   * Whether a request to this URI may carry the token, by the host rule above.
    *
    * @param uri the request's URI
    * @return whether it may carry the token
@@ -124,8 +106,7 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Like {@link #mayCarryToken(URI)}, for an absolute URL as a string, judged by its
-   * {@code scheme://authority}; a malformed one may not.
+   * Like {@link #mayCarryToken(URI)}, judged by the URL's {@code scheme://authority}.
    *
    * @param url the request's absolute URL
    * @return whether a request to it may carry the token
@@ -135,11 +116,8 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * The 401 decision: the token to send a token-bearing request once more with, given the
-   * status it was answered with. Only a {@code 401} to a request that carried a bearer token
-   * is retried. When it carried the token cached now, that token is invalidated and a fresh one
-   * fetched (blocking, as {@link PoaTokenProvider#token()}); when the cache already holds
-   * another token, that one.
+   * The 401 decision: the token to send a request once more with, by the rule above; blocks as
+   * {@link PoaTokenProvider#token()} does.
    *
    * @param status the status the request was answered with
    * @param sentAuthorization the {@code Authorization} header the request carried, or null
@@ -147,7 +125,7 @@ public final class PoaApiAuthorization {
    *     sent, or the endpoint handed out the rejected token again
    */
   public Optional<AccessToken> tokenForRetry(int status, String sentAuthorization) {
-    if (status != UNAUTHORIZED || !isBearer(sentAuthorization)) {
+    if (status != 401 || !isBearer(sentAuthorization)) {
       return Optional.empty();
     }
     AccessToken current = tokens.token();
@@ -159,8 +137,7 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Like {@link #tokenForRetry(int, String)} without blocking the caller: for event-loop
-   * threads.
+   * Like {@link #tokenForRetry(int, String)}, without blocking: for event-loop threads.
    *
    * @param status the status the request was answered with
    * @param sentAuthorization the {@code Authorization} header the request carried, or null
@@ -169,7 +146,7 @@ public final class PoaApiAuthorization {
    */
   public CompletableFuture<Optional<AccessToken>> tokenForRetryAsync(int status,
       String sentAuthorization) {
-    if (status != UNAUTHORIZED || !isBearer(sentAuthorization)) {
+    if (status != 401 || !isBearer(sentAuthorization)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return tokens.tokenAsync().thenCompose(current -> {
@@ -182,12 +159,9 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Sends a request with {@link HttpClient}: with the bearer token when
-   * {@link #mayCarryToken(URI)} (replacing any {@code Authorization} header), and once more
-   * with a fresh token after a {@code 401}. Other requests are sent unchanged. The request's
-   * body publisher must be repeatable ({@code ofString}, {@code ofByteArray}, {@code noBody}
-   * are); the first answer's body is read by the handler before the retry, or closed if it is
-   * an {@link InputStream}.
+   * Sends a request by this policy; the token replaces any {@code Authorization} header. For
+   * the 401 retry the body publisher must be repeatable ({@code ofString} and
+   * {@code ofByteArray} are); a first answer's {@link InputStream} body is closed.
    *
    * @param http the client; for a request that carries the token it must not follow redirects
    *     ({@link HttpClient.Redirect#NEVER}, the JDK's default)
@@ -224,18 +198,15 @@ public final class PoaApiAuthorization {
       try {
         body.close();
       } catch (Exception ignored) {
-        // The first answer is discarded; failing to close its stream changes nothing for the retry.
+        // The first answer is discarded anyway.
       }
     }
     return http.send(withToken(request, retry.get()), handler);
   }
 
   /**
-   * A Feign capability that applies this policy to every request of a Feign client: it adds the
-   * token to requests that may carry it (judged by the request's final URL, after any URI
-   * parameter), sends them without following redirects, and recovers from a 401 as described
-   * above. Add it with {@code Feign.builder().addCapability(...)}; with Spring Cloud OpenFeign,
-   * the starter registers it as a bean.
+   * This policy for a Feign client, judged by each request's final URL; add it with
+   * {@code Feign.builder().addCapability(...)} (the Spring Boot starter registers it as a bean).
    *
    * @return the capability
    */
@@ -243,10 +214,7 @@ public final class PoaApiAuthorization {
     return new FeignCapability(this);
   }
 
-  /**
-   * What {@link #feignCapability()} returns: wraps the Feign builder's client. Public only
-   * because Feign finds {@code enrich} methods by reflection.
-   */
+  /** What {@link #feignCapability()} returns; public because Feign calls it by reflection. */
   public static final class FeignCapability implements Capability {
     private final PoaApiAuthorization authorization;
 
@@ -255,16 +223,15 @@ public final class PoaApiAuthorization {
     }
 
     /**
-     * Wraps the client so that requests to the allowed hosts carry the token, follow no
-     * redirect and recover from a 401; wraps it once only.
+     * Wraps the client in the policy, once only.
      *
      * @param client the Feign builder's client
      * @return the wrapped client
      */
     @Override
     public Client enrich(Client client) {
-      return client instanceof FeignAuthorizingClient
-          ? client : new FeignAuthorizingClient(client, authorization);
+      return client instanceof AuthorizingClient
+          ? client : new AuthorizingClient(Objects.requireNonNull(client, "client"), authorization);
     }
 
     @Override
@@ -273,9 +240,45 @@ public final class PoaApiAuthorization {
     }
   }
 
-  /** A copy of the request with {@code Authorization: Bearer <token>}, any other one removed. */
+  /** The policy as a decorator of a Feign client, which sees each request's final URL. */
+  private record AuthorizingClient(Client delegate, PoaApiAuthorization authorization)
+      implements Client {
+    @Override
+    public Response execute(Request request, Request.Options options) throws IOException {
+      if (!authorization.mayCarryToken(request.url())) {
+        return delegate.execute(request, options);
+      }
+      Request.Options noRedirects = options.isFollowRedirects()
+          ? new Request.Options(options.connectTimeoutMillis(), TimeUnit.MILLISECONDS,
+              options.readTimeoutMillis(), TimeUnit.MILLISECONDS, false)
+          : options;
+      AccessToken used = authorization.tokens().token();
+      Response response = delegate.execute(withToken(request, used), noRedirects);
+      Optional<AccessToken> retry;
+      try {
+        retry = authorization.tokenForRetry(response.status(), used.authorizationHeader());
+      } catch (RuntimeException e) {
+        response.close();
+        throw e;
+      }
+      if (retry.isEmpty()) {
+        return response;
+      }
+      response.close();
+      return delegate.execute(withToken(request, retry.get()), noRedirects);
+    }
+
+    private static Request withToken(Request request, AccessToken token) {
+      Map<String, Collection<String>> headers = new LinkedHashMap<>(request.headers());
+      headers.keySet().removeIf(AUTHORIZATION::equalsIgnoreCase);
+      headers.put(AUTHORIZATION, List.of(token.authorizationHeader()));
+      return Request.create(request.httpMethod(), request.url(), headers, request.body(),
+          request.charset(), request.requestTemplate());
+    }
+  }
+
+  /** A copy of the request whose one {@code Authorization} header (any case) is the token. */
   static HttpRequest withToken(HttpRequest request, AccessToken token) {
-    // setHeader replaces any Authorization header of the copy, whatever its case.
     return HttpRequest.newBuilder(request, (name, value) -> true)
         .setHeader(AUTHORIZATION, token.authorizationHeader())
         .build();

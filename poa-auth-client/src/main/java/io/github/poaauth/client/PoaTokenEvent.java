@@ -5,24 +5,23 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What a {@link PoaTokenProvider} reports to its {@link PoaTokenListener}. Immutable values
- * without secrets or token values; every field is low-cardinality or a duration.
+ * What a {@link PoaTokenProvider} reports to its {@link PoaTokenListener}: immutable values
+ * without secrets or token values, every field low-cardinality or a duration.
  */
 public sealed interface PoaTokenEvent {
 
   /**
    * One token request (with its retries) starts.
    *
-   * @param background true when callers hold a valid token and only a renewal is due; false when
-   *     callers wait for it
+   * @param background true when callers hold a valid token and only a renewal is due
    */
   record RefreshStarted(boolean background) implements PoaTokenEvent {
   }
 
   /**
-   * A token request was not made because the circuit breaker is open: callers that needed it
-   * fail fast with {@link TokenEndpointUnavailableException.Reason#CIRCUIT_OPEN}. Not a refresh:
-   * no {@link RefreshStarted} precedes it.
+   * The circuit breaker is open, so no token request was made (and no {@link RefreshStarted}
+   * sent); callers that needed one fail with
+   * {@link TokenEndpointUnavailableException.Reason#CIRCUIT_OPEN}.
    *
    * @param background as in {@link RefreshStarted}
    */
@@ -42,12 +41,10 @@ public sealed interface PoaTokenEvent {
   }
 
   /**
-   * A token request failed for good (retries used up, or a failure that is never retried).
+   * A token request failed for good: retries used up, or a failure never retried.
    *
-   * @param background as in {@link RefreshStarted}; a failed background refresh leaves callers
-   *     with the still-valid token
-   * @param attempts HTTP attempts it took; 0 when none was made (call timeout before the first
-   *     attempt)
+   * @param background as in {@link RefreshStarted}; callers keep the still-valid token
+   * @param attempts HTTP attempts it took; 0 when the call timeout came first
    * @param duration from the start to the failure
    * @param errorType the public exception type callers get
    * @param errorCode the OAuth {@code error} of a rejection, if any
@@ -62,8 +59,8 @@ public sealed interface PoaTokenEvent {
   }
 
   /**
-   * The endpoint rejected the credentials: for {@code cooldown}, calls fail fast without a
-   * request (unless the client secret changes).
+   * The endpoint rejected the credentials: for {@code cooldown}, calls fail without a request
+   * unless the client secret changes.
    *
    * @param cooldown how long
    * @param errorCode the OAuth {@code error}, if the answer had one

@@ -16,11 +16,9 @@ package io.github.poaauth.client;
  *     .build();
  * }</pre>
  *
- * <p>Called synchronously on the thread where the event happens (the refresh thread for
- * refreshes, the caller's thread for {@link PoaTokenEvent.TokenInvalidated}), never on the
- * {@link PoaTokenProvider#token()} fast path. Keep it quick and non-blocking. An exception it
- * throws is caught and logged at DEBUG; it never changes the provider's behaviour. Events carry
- * no secret and no token value.
+ * <p>Called on the thread where the event happens (the refresh thread, or the caller's for
+ * {@link PoaTokenEvent.TokenInvalidated}), never on the {@link PoaTokenProvider#token()} fast
+ * path: keep it quick. An exception it throws is logged at DEBUG and changes nothing.
  */
 @FunctionalInterface
 public interface PoaTokenListener {
@@ -28,6 +26,8 @@ public interface PoaTokenListener {
   PoaTokenListener NONE = event -> { };
 
   /**
+   * Receives one event.
+   *
    * @param event what happened
    */
   void onEvent(PoaTokenEvent event);

@@ -24,18 +24,16 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  *
  * <p>A token of lifetime {@code L} (counted from when its request was sent) is handed out until
- * {@code L - expirySkew}; from its refresh point ({@code L - refreshAhead}, jittered) callers
- * still get it at once while one background refresh runs; without a usable token callers wait
- * for the one request in flight, at most the call timeout. Transient failures are retried within
- * the call timeout; OAuth rejections never are, and are repeated without a request for the
- * rejection cool-down unless the secret changed; an open circuit breaker fails calls at once. A
- * failed background refresh is invisible to callers while the token is valid. Every failure is
- * a {@link PoaAuthException}, one instance per caller; a closed provider answers every call with
- * {@link TokenEndpointUnavailableException.Reason#CLOSED}. Details: {@code docs/CONFIGURATION.md}.
+ * {@code L - expirySkew}; from {@code L - refreshAhead} (jittered) callers still get it at once
+ * while one background refresh runs, whose failure they do not see while the token is valid.
+ * Without a usable token callers wait for the one request in flight, at most the call timeout.
+ * Transient failures are retried within the call timeout; OAuth rejections never are, and are
+ * repeated for the rejection cool-down unless the secret changed; an open circuit breaker fails
+ * calls at once. Every failure is a {@link PoaAuthException}, one instance per caller. Details:
+ * {@code docs/CONFIGURATION.md}.
  *
- * <p>Thread-safe. {@link #token()} on a fresh token is one volatile read and one clock read, no
- * lock and no allocation. Secrets and tokens never appear in logs, {@code toString()} or
- * exception messages.
+ * <p>Thread-safe; {@link #token()} on a fresh token takes no lock and allocates nothing. Secrets
+ * and tokens never appear in logs, {@code toString()} or exception messages.
  */
 public final class PoaTokenProvider implements AutoCloseable {
   /** Default {@link Builder#refreshAhead(Duration)}: 5 minutes of a 30-minute POA token. */
@@ -61,10 +59,7 @@ public final class PoaTokenProvider implements AutoCloseable {
     this.refresher = new Refresher(settings);
   }
 
-  /**
-   * A new builder; {@code baseUrl}, {@code clientId} and {@code clientSecret} are required.
-   * @return the builder
-   */
+  /** {@return a new builder}; {@code baseUrl}, {@code clientId}, {@code clientSecret} required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -110,18 +105,12 @@ public final class PoaTokenProvider implements AutoCloseable {
     return refresher.invalidate(Objects.requireNonNull(rejected, "rejected"));
   }
 
-  /**
-   * The provider's view of its health, without a request, by the rules {@link #token()} follows.
-   * @return the current status
-   */
+  /** {@return the provider's health, without a request, by the rules {@link #token()} follows} */
   public PoaTokenStatus status() {
     return refresher.status();
   }
 
-  /**
-   * The name given to {@link Builder#name(String)}.
-   * @return the name of the provider, its circuit breaker, retry and meters
-   */
+  /** {@return the name of the provider, its circuit breaker, retry and meters} */
   public String name() {
     return settings.name();
   }
@@ -161,14 +150,14 @@ public final class PoaTokenProvider implements AutoCloseable {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
-    private Duration rejectionCooldown = Settings.DEFAULT_REJECTION_COOLDOWN;
-    private int maxAttempts = Settings.DEFAULT_MAX_ATTEMPTS;
-    private Duration retryInitialBackoff = Settings.DEFAULT_RETRY_INITIAL_BACKOFF;
-    private Duration retryMaxBackoff = Settings.DEFAULT_RETRY_MAX_BACKOFF;
-    private float breakerFailureRate = Settings.DEFAULT_CIRCUIT_BREAKER_FAILURE_RATE;
-    private int breakerWindow = Settings.DEFAULT_CIRCUIT_BREAKER_WINDOW;
-    private int breakerMinimumCalls = Settings.DEFAULT_CIRCUIT_BREAKER_MINIMUM_CALLS;
-    private Duration breakerOpen = Settings.DEFAULT_CIRCUIT_BREAKER_OPEN;
+    private Duration rejectionCooldown = Duration.ofSeconds(30);
+    private int maxAttempts = 4;
+    private Duration retryInitialBackoff = Duration.ofMillis(200);
+    private Duration retryMaxBackoff = Duration.ofSeconds(5);
+    private float breakerFailureRate = 50f;
+    private int breakerWindow = 10;
+    private int breakerMinimumCalls = 3;
+    private Duration breakerOpen = Duration.ofSeconds(30);
     private CircuitBreakerRegistry circuitBreakerRegistry;
     private RetryRegistry retryRegistry;
     private Clock clock = Clock.systemUTC();
@@ -193,7 +182,8 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * The token path, if not {@link #DEFAULT_TOKEN_PATH} (POA's sample uses {@code /poa/auth/token}).
+     * The token path, if not {@link #DEFAULT_TOKEN_PATH}; POA's sample uses
+     * {@code /poa/auth/token}.
      * @param tokenPath an absolute path, without query or fragment
      * @return this builder
      */

@@ -3,26 +3,22 @@ package io.github.poaauth.client;
 import feign.Request;
 import feign.Response;
 import java.io.IOException;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feign's HTTP log of the token call, written to SLF4J logger {@value #LOGGER_NAME} at DEBUG,
- * showing only what cannot carry a secret: method, URL (validated to hold no credentials),
- * status, elapsed time, header names that the client itself sends or that are standard, body
- * sizes. Header values the server sent and bodies are never printed, at any level: both can
- * carry the secret (a gateway echoing the request) or the token, and no redaction pattern
- * catches every spelling. {@code HEADERS} and {@code FULL} add the header names and body size.
+ * Feign's HTTP log of the token call, at DEBUG on logger {@code io.github.poaauth.client.http},
+ * from fixed text and numbers only: method, URL (validated to hold no credentials), status,
+ * time, and from {@code HEADERS} on the names of the headers sent and the body sizes. Header
+ * values and bodies are never printed: both can carry the secret or the token, and no redaction
+ * pattern catches every spelling.
  */
 final class RedactingFeignLogger extends feign.Logger {
-  static final String LOGGER_NAME = "io.github.poaauth.client.http";
-
-  private final Logger log = LoggerFactory.getLogger(LOGGER_NAME);
+  private final Logger log = LoggerFactory.getLogger("io.github.poaauth.client.http");
 
   @Override
   protected void log(String configKey, String format, Object... args) {
-    // Every line is written by the overrides below, from fixed text and numbers.
+    // Feign's own lines could carry secrets: only the overrides below write.
   }
 
   private void write(String configKey, String line) {
@@ -35,7 +31,7 @@ final class RedactingFeignLogger extends feign.Logger {
       return;
     }
     write(configKey, "---> " + request.httpMethod().name() + " " + request.url());
-    if (logLevel.ordinal() >= Level.HEADERS.ordinal()) {
+    if (logLevel.compareTo(Level.HEADERS) >= 0) {
       write(configKey, "headers " + request.headers().keySet());
       write(configKey, "---> END HTTP (" + (request.body() == null ? 0 : request.body().length)
           + "-byte body, not shown)");
@@ -49,11 +45,9 @@ final class RedactingFeignLogger extends feign.Logger {
       return response;
     }
     write(configKey, "<--- HTTP " + response.status() + " (" + elapsedTime + "ms)");
-    if (logLevel.ordinal() >= Level.HEADERS.ordinal()) {
-      long names = response.headers().keySet().stream()
-          .filter(name -> name != null && !name.toLowerCase(Locale.ROOT).startsWith(":")).count();
+    if (logLevel.compareTo(Level.HEADERS) >= 0) {
       Integer length = response.body() == null ? Integer.valueOf(0) : response.body().length();
-      write(configKey, "<--- END HTTP (" + names + " headers, "
+      write(configKey, "<--- END HTTP (" + response.headers().size() + " headers, "
           + (length == null ? "unknown size" : length + "-byte body") + ", not shown)");
     }
     return response;
@@ -66,10 +60,5 @@ final class RedactingFeignLogger extends feign.Logger {
       write(configKey, "<--- ERROR " + ioe.getClass().getSimpleName() + " (" + elapsedTime + "ms)");
     }
     return ioe;
-  }
-
-  @Override
-  protected void logRetry(String configKey, Level logLevel) {
-    // Feign never retries the token call; Resilience4j does.
   }
 }

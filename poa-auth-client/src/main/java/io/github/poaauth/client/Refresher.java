@@ -1,5 +1,6 @@
 package io.github.poaauth.client;
 
+import io.github.poaauth.client.PoaTokenStatus.State;
 import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
 import io.github.poaauth.client.TokenState.Action;
 import io.github.poaauth.client.TokenState.Entry;
@@ -21,20 +22,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The provider's engine: its {@link TokenState}, swapped atomically, and what each call does
- * with it as {@link TokenState#decide} says. At most one token request runs at a time (the
- * flight, installed by compare-and-set on the state); its outcome is shared by every caller
- * waiting for it. A caller that must wait runs a flight nobody has started on its own thread;
- * background and asynchronous flights run on the executor. Every flight ends within the call
- * timeout (the fetch's deadline).
+ * as {@link TokenState#decide} says. At most one token request (the flight, installed by
+ * compare-and-set) runs at a time, its outcome shared by every caller waiting for it, and it
+ * ends within the call timeout. A blocking caller runs a flight nobody has started on its own
+ * thread; background and asynchronous flights run on the executor.
  *
- * <p>Logging: a failure a caller sees as an exception is logged at DEBUG; the first failed
- * background refresh of a run that no caller sees (the token is still valid) at WARN, recovery
- * after failures at INFO. Never a secret or a token. Thread-safe.
+ * <p>Logging, never a secret or a token: failures callers see at DEBUG; the first failed
+ * background refresh that no caller sees (the token is still valid) at WARN; recovery at INFO.
  */
 final class Refresher implements AutoCloseable {
-  /** Longest pause between failed background refreshes while the current token stays valid. */
-  static final Duration MAX_BACKGROUND_BACKOFF = Duration.ofSeconds(30);
-
   private static final Logger LOG = LoggerFactory.getLogger(PoaTokenProvider.class);
 
   private final Settings settings;
@@ -42,7 +38,6 @@ final class Refresher implements AutoCloseable {
   private final Supplier<String> secret;
   private final GuardedFetch fetch;
   private final Executor executor;
-  /** The hot path reads only this: one volatile read. */
   private final AtomicReference<TokenState> state = new AtomicReference<>(TokenState.EMPTY);
 
   Refresher(Settings settings) {
@@ -50,18 +45,13 @@ final class Refresher implements AutoCloseable {
     this.clock = settings.clock();
     this.secret = settings.clientSecret();
     this.fetch = new GuardedFetch(settings, this::emit);
-    this.executor = settings.executor() != null ? settings.executor() : SharedThreads.refresh();
+    this.executor = settings.executor() != null ? settings.executor() : HttpClients.REFRESH;
   }
 
   AccessToken token() {
-    TokenState s = state.get();
-    Action action = s.decide(clock.millis(), secret);
-    if (action == Action.HAND_OUT) {
-      return s.token().token();
-    }
-    if (action == Action.HAND_OUT_AND_REFRESH) {
-      join(Mode.BACKGROUND);
-      return s.token().token();
+    AccessToken cached = cached();
+    if (cached != null) {
+      return cached;
     }
     Flight flight = join(Mode.BLOCKING);
     if (flight.claim()) {
@@ -78,15 +68,11 @@ final class Refresher implements AutoCloseable {
   }
 
   CompletableFuture<AccessToken> tokenAsync() {
-    TokenState s = state.get();
-    Action action = s.decide(clock.millis(), secret);
-    if (action == Action.HAND_OUT || action == Action.HAND_OUT_AND_REFRESH) {
-      if (action == Action.HAND_OUT_AND_REFRESH) {
-        join(Mode.BACKGROUND);
-      }
-      return CompletableFuture.completedFuture(s.token().token());
+    AccessToken cached = cached();
+    if (cached != null) {
+      return CompletableFuture.completedFuture(cached);
     }
-    // Captured on the caller's thread, so that a failure shows where the caller asked.
+    // A failure shows where the caller asked.
     StackTraceElement[] callerStack = new Throwable().getStackTrace();
     CompletableFuture<AccessToken> mine = new CompletableFuture<>();
     join(Mode.ASYNC).result.copy()
@@ -103,13 +89,23 @@ final class Refresher implements AutoCloseable {
     return mine;
   }
 
+  /** The cached token if the decision hands it out (starting a due refresh), else null. */
+  private AccessToken cached() {
+    TokenState s = state.get();
+    Action action = s.decide(clock.millis(), secret);
+    if (action == Action.HAND_OUT_AND_REFRESH) {
+      join(Mode.BACKGROUND);
+    }
+    boolean handOut = action == Action.HAND_OUT || action == Action.HAND_OUT_AND_REFRESH;
+    return handOut ? s.token().token() : null;
+  }
+
   /** Who needs the flight, which decides where it runs. */
   private enum Mode { BACKGROUND, ASYNC, BLOCKING }
 
   /**
-   * The flight a caller waits for: the running one, a new one, or one already completed with
-   * the decision (a token, a rejection, closed). A new flight is submitted to the executor
-   * unless a blocking caller will run it. For {@link Mode#BACKGROUND}, nothing is returned.
+   * The flight a caller waits for: the running one, a new one (submitted to the executor unless
+   * a blocking caller runs it), or one completed with the decision: a token, a rejection, closed.
    */
   private Flight join(Mode mode) {
     while (true) {
@@ -168,7 +164,7 @@ final class Refresher implements AutoCloseable {
         }
       });
     } catch (Throwable t) {
-      // Rejected, or an Error such as "unable to create native thread": the slot must be freed.
+      // Rejected, or an Error such as "unable to create native thread": free the slot.
       if (flight.claim()) {
         finish(flight, null, Failures.unavailable(Reason.EXECUTOR, "the refresh executor did "
             + "not accept the token refresh (" + t.getClass().getSimpleName() + ")"), 0, null);
@@ -214,14 +210,16 @@ final class Refresher implements AutoCloseable {
         return;
       }
       if (token != null) {
+        // Only a token on schedule keeps a fleet's refreshes spread as they are.
         entry = entry(token, flight.background && before.failures() == 0);
         after = before.succeeded(flight, entry);
       } else {
         Rejection rejection = failure instanceof CredentialsRejectedException r
             && !settings.rejectionCooldown().isZero() ? new Rejection(r, now,
             settings.rejectionCooldown().toMillis(), currentSecret()) : null;
-        after = before.failed(flight, now, backgroundBackoff(before.failures() + 1).toMillis(),
-            rejection);
+        // 1, 2, 4, 8, 16, then 30 s between failed background refreshes.
+        long backoff = Math.min(30_000L, 1000L << Math.min(before.failures(), 5));
+        after = before.failed(flight, now, backoff, rejection);
       }
     } while (!state.compareAndSet(before, after));
     if (token != null) {
@@ -255,21 +253,11 @@ final class Refresher implements AutoCloseable {
     }
   }
 
-  /**
-   * @param onSchedule whether the token replaces one on schedule (a background refresh without
-   *     failures before it): only such tokens keep a fleet's refreshes spread as they are
-   */
   private Entry entry(AccessToken token, boolean onSchedule) {
     boolean jitter = settings.refreshJitter();
     ThreadLocalRandom random = ThreadLocalRandom.current();
     return Entry.of(token, settings.refreshAhead(), settings.expirySkew(), !jitter || onSchedule,
         jitter ? random.nextDouble() : 0, jitter ? random.nextDouble() : 0);
-  }
-
-  /** 1, 2, 4, 8, 16, 30 s: between failed background refreshes. */
-  static Duration backgroundBackoff(int failuresInARow) {
-    Duration wait = Duration.ofSeconds(1L << Math.min(failuresInARow - 1, 5));
-    return wait.compareTo(MAX_BACKGROUND_BACKOFF) > 0 ? MAX_BACKGROUND_BACKOFF : wait;
   }
 
   private String currentSecret() {
@@ -297,22 +285,16 @@ final class Refresher implements AutoCloseable {
     TokenState s = state.get();
     long now = clock.millis();
     String breaker = fetch.breakerState();
-    PoaTokenStatus.State overall;
-    if (s.closed()) {
-      overall = PoaTokenStatus.State.CLOSED;
-    } else if (s.rejected(now, secret)) {
-      overall = PoaTokenStatus.State.REJECTED;
-    } else if (breaker.equals("OPEN") || breaker.equals("FORCED_OPEN")) {
-      overall = PoaTokenStatus.State.UNAVAILABLE;
-    } else if (s.token() != null && s.token().usableAt(now)) {
-      overall = PoaTokenStatus.State.VALID;
-    } else {
-      overall = PoaTokenStatus.State.NO_TOKEN;
-    }
+    boolean rejected = !s.closed() && s.rejected(now, secret);
+    State overall = s.closed() ? State.CLOSED
+        : rejected ? State.REJECTED
+        : breaker.equals("OPEN") || breaker.equals("FORCED_OPEN") ? State.UNAVAILABLE
+        : s.token() != null && s.token().usableAt(now) ? State.VALID
+        : State.NO_TOKEN;
     Optional<AccessToken> token = Optional.ofNullable(s.token()).map(Entry::token);
     return new PoaTokenStatus(overall, token.map(AccessToken::issuedAt),
-        token.map(AccessToken::expiresAt), overall == PoaTokenStatus.State.REJECTED
-        ? s.rejection().exception().errorCode() : Optional.empty(), breaker);
+        token.map(AccessToken::expiresAt),
+        rejected ? s.rejection().exception().errorCode() : Optional.empty(), breaker);
   }
 
   boolean isClosed() {
@@ -323,7 +305,7 @@ final class Refresher implements AutoCloseable {
     return fetch.breakerState();
   }
 
-  /** Listener calls, isolated: a throwing listener changes nothing. */
+  /** A throwing listener changes nothing. */
   private void emit(PoaTokenEvent event) {
     try {
       settings.listener().onEvent(event);
@@ -341,7 +323,7 @@ final class Refresher implements AutoCloseable {
     Flight pending = before.flight();
     if (pending != null) {
       synchronized (pending) {
-        // Under the flight's lock: the shared runner cannot have moved on to another task.
+        // Under the flight's lock the shared runner cannot have moved on to another task.
         if (pending.pooledRunner != null) {
           pending.pooledRunner.interrupt();
         }

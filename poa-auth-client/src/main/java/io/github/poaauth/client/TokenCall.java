@@ -10,45 +10,42 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import feign.Feign;
+import feign.Logger;
 import feign.Request;
 import feign.Response;
 import feign.Retryer;
-import feign.codec.Decoder;
-import feign.codec.ErrorDecoder;
+import feign.Util;
 import feign.form.FormEncoder;
 import io.github.poaauth.api.TokenApi;
 import io.github.poaauth.api.model.OAuthError;
 import io.github.poaauth.api.model.TokenResponse;
 import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Type;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * One token request through the generated {@link TokenApi}, and the one place where its outcome
- * is classified: an {@link AccessToken}, or a {@link PoaAuthException} from {@link Failures}
- * whose type and {@link TokenEndpointUnavailableException#isRetryable()} the retry and the
- * breaker read. Each attempt gets its own Feign target, built with that attempt's
- * {@link Request.Options} (its share of the call deadline) and an error decoder that knows the
- * secret to redact: a token request is rare, and nothing per attempt is kept anywhere else.
+ * is classified: an {@link AccessToken} or a {@link PoaAuthException}. Each attempt gets its own
+ * Feign target, with that attempt's share of the call deadline and the secret to redact: a token
+ * request is rare, and nothing per attempt is kept anywhere else.
  */
 final class TokenCall {
-  static final String GRANT_TYPE = "client_credentials";
   /** A token lifetime beyond this is a broken endpoint, not a generous one. */
-  static final Duration MAX_LIFETIME = Duration.ofDays(7);
-  /** Token and error bodies are a few hundred bytes; anything this large is not one. */
-  static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final Duration MAX_LIFETIME = Duration.ofDays(7);
+  /** The longest Retry-After honoured; a longer one is cut to this. */
+  private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+  /** RFC 6749 section 5.2's error code characters, capped. */
+  private static final Pattern ERROR_CODE =
+      Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
 
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -63,15 +60,13 @@ final class TokenCall {
 
   TokenCall(Settings settings, HttpClient http) {
     this.settings = settings;
-    this.transport = new JdkHttpTransport(http, MAX_BODY_BYTES);
+    // Token and error bodies are a few hundred bytes: a body this large is not one.
+    this.transport = new JdkHttpTransport(http, 64 * 1024);
   }
 
   /**
-   * Sends one token request and classifies its outcome.
-   *
-   * @param timeoutNanos the longest this attempt may take, connect to last body byte
-   * @return the token, its lifetime counted from just before the request was sent
-   * @throws PoaAuthException for every failure
+   * One attempt, at most {@code timeoutNanos} long; the token's lifetime counts from just before
+   * the request was sent. Every failure is a {@link PoaAuthException}.
    */
   AccessToken request(long timeoutNanos) {
     String secret;
@@ -90,7 +85,7 @@ final class TokenCall {
     TokenResponse response;
     try {
       response = api(timeoutNanos, redactor).createPartnerToken(settings.clientId(), secret,
-          GRANT_TYPE);
+          "client_credentials");
     } catch (RuntimeException e) {
       throw classify(e, redactor);
     }
@@ -105,12 +100,12 @@ final class TokenCall {
         .options(new Request.Options(connect, TimeUnit.NANOSECONDS, Math.max(read, 1),
             TimeUnit.NANOSECONDS, false))
         .encoder(new FormEncoder())
-        .decoder(new TokenDecoder())
-        .errorDecoder(new OAuthErrorDecoder(settings.clock(), redactor))
-        // Resilience4j retries; Feign's own retryer stays off (one retry mechanism at a time).
+        .decoder((response, type) -> decodeToken(response))
+        .errorDecoder((methodKey, response) -> decodeError(response, redactor))
+        // Resilience4j retries, Feign never.
         .retryer(Retryer.NEVER_RETRY)
         .logger(new RedactingFeignLogger())
-        .logLevel(settings.httpLogLevel().feignLevel());
+        .logLevel(Logger.Level.valueOf(settings.httpLogLevel().name()));
     if (!settings.tokenPath().equals(PoaTokenProvider.DEFAULT_TOKEN_PATH)) {
       String path = settings.tokenPath();
       feign.requestInterceptor(template -> template.uri(path));
@@ -123,9 +118,6 @@ final class TokenCall {
       if (t instanceof PoaAuthException known) {
         return known;
       }
-      if (t instanceof JdkHttpTransport.BodyTooLargeException) {
-        return Failures.invalidResponse("is larger than " + MAX_BODY_BYTES / 1024 + " KiB");
-      }
       if (t instanceof IOException io) {
         return Failures.io(io, redactor);
       }
@@ -133,177 +125,117 @@ final class TokenCall {
     return Failures.invalidResponse("could not be read (" + e.getClass().getSimpleName() + ")");
   }
 
-  static AccessToken toAccessToken(TokenResponse r, Instant sentAt) {
-    if (r == null) {
-      throw Failures.invalidResponse("is empty");
-    }
-    if (r.getAccessToken() == null || r.getAccessToken().isBlank()) {
-      throw Failures.invalidResponse("has no access_token");
-    }
-    if (r.getTokenType() == null) {
-      throw Failures.invalidResponse("has no token_type");
-    }
-    if (!"bearer".equalsIgnoreCase(r.getTokenType())) {
-      throw Failures.invalidResponse("has a token_type other than Bearer");
-    }
+  private static AccessToken toAccessToken(TokenResponse r, Instant sentAt) {
+    require(r != null, "is empty");
+    require(r.getAccessToken() != null && !r.getAccessToken().isBlank(), "has no access_token");
+    require(r.getTokenType() != null, "has no token_type");
+    require("bearer".equalsIgnoreCase(r.getTokenType()), "has a token_type other than Bearer");
     Integer expiresIn = r.getExpiresIn();
-    if (expiresIn == null) {
-      throw Failures.invalidResponse("has no expires_in");
-    }
-    if (expiresIn <= 0 || expiresIn > MAX_LIFETIME.toSeconds()) {
-      throw Failures.invalidResponse("has expires_in " + expiresIn
-          + ", expected 1 to " + MAX_LIFETIME.toSeconds() + " seconds");
-    }
+    require(expiresIn != null, "has no expires_in");
+    require(expiresIn > 0 && expiresIn <= MAX_LIFETIME.toSeconds(), "has expires_in " + expiresIn
+        + ", expected 1 to " + MAX_LIFETIME.toSeconds() + " seconds");
     try {
       return AccessToken.of(r.getAccessToken(), r.getTokenType(), r.getScope(), sentAt,
           Duration.ofSeconds(expiresIn));
     } catch (IllegalArgumentException e) {
-      throw Failures.invalidResponse("has an access_token that is not an RFC 6750 b64token (control characters, spaces or non-ASCII)");
+      throw Failures.invalidResponse("has an access_token that is not an RFC 6750 b64token "
+          + "(control characters, spaces or non-ASCII)");
     }
-  }
-
-  /** The whole body; {@link JdkHttpTransport} collected it already, capped. */
-  static byte[] bodyOf(Response response) throws IOException {
-    if (response.body() == null) {
-      return new byte[0];
-    }
-    try (InputStream in = response.body().asInputStream()) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static String firstHeader(Response response, String name) {
-    for (var entry : response.headers().entrySet()) {
-      if (entry.getKey() != null && entry.getKey().equalsIgnoreCase(name)) {
-        Collection<String> values = entry.getValue();
-        return values.isEmpty() ? null : values.iterator().next();
-      }
-    }
-    return null;
   }
 
   /** Reads a 2xx answer into the generated model, strictly: one JSON object, right types. */
-  static final class TokenDecoder implements Decoder {
-    @Override
-    public Object decode(Response response, Type type) throws IOException {
-      String contentType = firstHeader(response, "Content-Type");
-      if (contentType != null && !isJson(contentType)) {
-        throw Failures.invalidResponse("has a Content-Type other than application/json");
-      }
-      byte[] body = bodyOf(response);
-      if (body.length == 0) {
-        throw Failures.invalidResponse("body is empty");
-      }
-      JsonNode tree;
-      try {
-        tree = MAPPER.readTree(body);
-      } catch (JsonProcessingException e) {
-        // Jackson's message quotes the offending input, which may be the token: never kept.
-        JsonLocation at = e.getLocation();
-        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate")
-            ? "has a duplicate key" : "is not valid JSON";
-        throw Failures.invalidResponse(what + where);
-      }
-      if (tree == null || !tree.isObject()) {
-        throw Failures.invalidResponse("is not a JSON object");
-      }
-      try {
-        return MAPPER.treeToValue(tree, TokenResponse.class);
-      } catch (JsonMappingException e) {
-        throw Failures.invalidResponse("field '" + fieldOf(e) + "' has the wrong type");
-      }
+  private static TokenResponse decodeToken(Response response) throws IOException {
+    String contentType = firstHeader(response, "Content-Type");
+    String mediaType = contentType == null ? null
+        : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    require(mediaType == null || mediaType.equals("application/json")
+        || mediaType.endsWith("+json"), "has a Content-Type other than application/json");
+    byte[] body = bodyOf(response);
+    require(body.length > 0, "body is empty");
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      // Jackson's message quotes the input, which may be the token: only the location is kept.
+      JsonLocation at = e.getLocation();
+      String where = at == null ? ""
+          : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String original = e.getOriginalMessage();
+      throw Failures.invalidResponse((original != null && original.startsWith("Duplicate")
+          ? "has a duplicate key" : "is not valid JSON") + where);
     }
-
-    private static String fieldOf(JsonMappingException e) {
+    require(tree != null && tree.isObject(), "is not a JSON object");
+    try {
+      return MAPPER.treeToValue(tree, TokenResponse.class);
+    } catch (JsonMappingException e) {
+      // Only the model's own fields can fail to map; anything else is not echoed.
       String name = e.getPath().isEmpty() ? null
           : e.getPath().get(e.getPath().size() - 1).getFieldName();
-      // Only the model's own fields can fail to map; anything else is not echoed.
-      return name != null && name.matches("[a-z_]{1,20}") ? name : "?";
-    }
-
-    private static boolean isJson(String contentType) {
-      String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-      return mediaType.equals("application/json") || mediaType.endsWith("+json");
+      throw Failures.invalidResponse("field '" + (name != null && name.matches("[a-z_]{1,20}")
+          ? name : "?") + "' has the wrong type");
     }
   }
 
-  /** Classifies a non-2xx answer once, where it is created. */
-  static final class OAuthErrorDecoder implements ErrorDecoder {
-    /** The longest Retry-After honoured; a longer one is cut to this. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
-    /** RFC 6749 section 5.2's error code characters, capped. */
-    private static final Pattern ERROR_CODE = Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
-    private static final int MAX_DESCRIPTION = 200;
-
-    private final Clock clock;
-    private final Redactor redactor;
-
-    OAuthErrorDecoder(Clock clock, Redactor redactor) {
-      this.clock = clock;
-      this.redactor = redactor;
-    }
-
-    @Override
-    public Exception decode(String methodKey, Response response) {
-      int status = response.status();
-      // Only these statuses are OAuth rejections. Keycloak also answers 404 and 405 with an
-      // `error` field: those mean a wrong base URL, not wrong credentials.
-      if (status == 400 || status == 401 || status == 403) {
-        OAuthError error = readError(response);
-        String code = error == null ? null : code(redactor.redact(error.getError()));
-        String description = error == null ? null
-            : printable(redactor.redact(error.getErrorDescription()), MAX_DESCRIPTION);
-        return Failures.rejected(status, code, description);
-      }
+  /**
+   * Classifies a non-2xx answer. Only 400, 401 and 403 are OAuth rejections: Keycloak's 404 and
+   * 405 carry an {@code error} field too, but mean a wrong base URL, not wrong credentials.
+   */
+  private Exception decodeError(Response response, Redactor redactor) {
+    int status = response.status();
+    if (status != 400 && status != 401 && status != 403) {
       return Failures.httpStatus(status, retryAfter(firstHeader(response, "Retry-After")));
     }
-
-    private static String code(String raw) {
-      return raw != null && ERROR_CODE.matcher(raw).matches() ? raw : null;
+    OAuthError error;
+    try {
+      JsonNode tree = MAPPER.readTree(bodyOf(response));
+      error = tree != null && tree.path("error").isTextual()
+          ? MAPPER.treeToValue(tree, OAuthError.class) : null;
+    } catch (IOException | RuntimeException e) {
+      error = null;
     }
+    String code = error == null ? null : redactor.redact(error.getError());
+    String description = error == null ? null
+        : Failures.printable(redactor.redact(error.getErrorDescription()), 200);
+    return Failures.rejected(status, code != null && ERROR_CODE.matcher(code).matches()
+        ? code : null, description);
+  }
 
-    private static String printable(String raw, int max) {
-      if (raw == null) {
-        return null;
-      }
-      String clean = raw.replaceAll("[^\\x20-\\x7E]", "?");
-      return clean.length() <= max ? clean : clean.substring(0, max) + "...";
+  /** Seconds or an HTTP date, at most {@link #MAX_RETRY_AFTER}; null when absent or invalid. */
+  private Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
     }
-
-    private OAuthError readError(Response response) {
+    Duration wait;
+    try {
+      wait = Duration.ofSeconds(Long.parseLong(header.trim()));
+    } catch (NumberFormatException notSeconds) {
       try {
-        byte[] body = bodyOf(response);
-        JsonNode tree = body.length == 0 ? null : MAPPER.readTree(body);
-        if (tree == null || !tree.isObject() || !tree.path("error").isTextual()) {
-          return null;
-        }
-        return MAPPER.treeToValue(tree, OAuthError.class);
-      } catch (IOException | RuntimeException e) {
+        wait = Duration.between(settings.clock().instant(),
+            ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+      } catch (DateTimeParseException notADate) {
         return null;
       }
     }
+    if (wait.isNegative()) {
+      return Duration.ZERO;
+    }
+    return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+  }
 
-    Duration retryAfter(String header) {
-      if (header == null || header.isBlank()) {
-        return null;
-      }
-      String value = header.trim();
-      Duration wait;
-      try {
-        wait = Duration.ofSeconds(Long.parseLong(value));
-      } catch (NumberFormatException notSeconds) {
-        try {
-          Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-          wait = Duration.between(clock.instant(), at);
-        } catch (DateTimeParseException notADate) {
-          return null;
-        }
-      }
-      if (wait.isNegative()) {
-        return Duration.ZERO;
-      }
-      return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+  private static void require(boolean valid, String otherwise) {
+    if (!valid) {
+      throw Failures.invalidResponse(otherwise);
     }
+  }
+
+  /** The whole body, which {@link JdkHttpTransport} collected already, capped. */
+  private static byte[] bodyOf(Response response) throws IOException {
+    return response.body() == null ? new byte[0]
+        : Util.toByteArray(response.body().asInputStream());
+  }
+
+  /** Feign's response headers are case-insensitive. */
+  private static String firstHeader(Response response, String name) {
+    return response.headers().getOrDefault(name, List.of()).stream().findFirst().orElse(null);
   }
 }

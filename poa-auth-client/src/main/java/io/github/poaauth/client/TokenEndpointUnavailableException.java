@@ -5,11 +5,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * No token could be had from the token endpoint. {@link #reason()} says why, so that callers and
- * health checks never parse the message; {@link #isRetryable()} says whether a later call may
- * succeed without a configuration change. The cause, when there is one, is the JDK's network
- * exception (kept as it is when no message in its chain holds a secret, otherwise reduced to its
- * type and a redacted message); Feign and Jackson exceptions are never kept.
+ * No token could be had from the token endpoint. {@link #reason()} says why, so that callers
+ * never parse the message; {@link #isRetryable()} says whether a later call may succeed without
+ * a configuration change. A cause is the JDK's network exception, reduced to its type and a
+ * redacted message when its chain could hold a secret; never a Feign or Jackson exception.
  */
 public final class TokenEndpointUnavailableException extends PoaAuthException {
   private static final long serialVersionUID = 3L;
@@ -36,7 +35,7 @@ public final class TokenEndpointUnavailableException extends PoaAuthException {
     CALL_TIMEOUT,
     /** The circuit breaker is open after repeated failures: no request was made. Retryable. */
     CIRCUIT_OPEN,
-    /** The client secret source threw or returned a blank secret: no request was made. Retryable. */
+    /** The client secret source threw or gave a blank secret: no request was made. Retryable. */
     SECRET_SOURCE,
     /** The executor did not run the refresh (rejected it, or never ran it). Retryable. */
     EXECUTOR,
@@ -48,9 +47,11 @@ public final class TokenEndpointUnavailableException extends PoaAuthException {
     UNEXPECTED
   }
 
+  /** Why no token could be had. */
   private final Reason reason;
   /** The HTTP status for {@link Reason#HTTP_STATUS}, or -1. */
   private final int httpStatus;
+  /** Whether a later call may succeed without a configuration change. */
   private final boolean retryable;
   /** {@code Retry-After} in milliseconds, or -1; a long so that the exception serializes. */
   private final long retryAfterMillis;
@@ -64,20 +65,12 @@ public final class TokenEndpointUnavailableException extends PoaAuthException {
     this.retryAfterMillis = retryAfter == null ? -1 : retryAfter.toMillis();
   }
 
-  /**
-   * Why no token could be had.
-   *
-   * @return the reason
-   */
+  /** {@return why no token could be had} */
   public Reason reason() {
     return reason;
   }
 
-  /**
-   * The status the endpoint answered, for {@link Reason#HTTP_STATUS}.
-   *
-   * @return the HTTP status, or empty for every other reason
-   */
+  /** {@return the status the endpoint answered, for {@link Reason#HTTP_STATUS} only} */
   public OptionalInt httpStatus() {
     return httpStatus < 0 ? OptionalInt.empty() : OptionalInt.of(httpStatus);
   }
@@ -97,7 +90,8 @@ public final class TokenEndpointUnavailableException extends PoaAuthException {
    * @return its {@code Retry-After}, at most 30 s, if it sent one
    */
   public Optional<Duration> retryAfter() {
-    return retryAfterMillis < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(retryAfterMillis));
+    return retryAfterMillis < 0 ? Optional.empty()
+        : Optional.of(Duration.ofMillis(retryAfterMillis));
   }
 
   @Override

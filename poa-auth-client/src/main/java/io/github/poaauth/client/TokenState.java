@@ -8,21 +8,16 @@ import java.util.function.Supplier;
 
 /**
  * Everything a provider knows, as one immutable value that {@link Refresher} swaps whole, and
- * {@link #decide}, the one function that says what a call does with it. {@code token()},
- * {@code tokenAsync()}, the background refresh and {@code status()} all go through it, so they
- * cannot disagree.
- *
- * <p>Time: backoffs and the rejection cool-down are a start plus a length, never a deadline: a
- * clock set back ends them (never longer than documented), a clock set forward shortens them.
+ * {@link #decide}, the one function that says what a call does with it: {@code token()},
+ * {@code tokenAsync()}, the background refresh and {@code status()} cannot disagree. Backoffs
+ * and the cool-down are a start plus a length (clock millis), never a deadline: a clock set back
+ * ends them rather than stretching them.
  *
  * @param token the cached token, or null
  * @param flight the one token request in flight, or null
- * @param rejection the last rejection, repeated to callers during its cool-down, or null
- * @param failedAt when the last refresh failed (clock millis); background refreshes wait
- *     {@code backoff} from then
- * @param backoff milliseconds, 0 when the last refresh succeeded
+ * @param rejection the last rejection, repeated during its cool-down, or null
+ * @param failedAt when the last refresh failed; background refreshes wait {@code backoff}
  * @param failures failed refreshes in a row
- * @param closed whether {@code close()} was called
  */
 record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt, long backoff,
     int failures, boolean closed) {
@@ -43,18 +38,11 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
     FAIL_CLOSED
   }
 
-  /**
-   * A rejection and the secret it was given for: a different secret is tried at once.
-   *
-   * @param cooldown milliseconds
-   */
+  /** A rejection and the secret it was given for: a different secret is tried at once. */
   record Rejection(CredentialsRejectedException exception, long at, long cooldown, String secret) {
   }
 
-  /**
-   * The decision, from this state, the time and the current client secret (read only while a
-   * rejection is being repeated). Allocates nothing.
-   */
+  /** What a call does now; reads the secret only while a rejection is repeated. */
   Action decide(long now, Supplier<String> secret) {
     if (closed) {
       return Action.FAIL_CLOSED;
@@ -97,12 +85,12 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
     return new TokenState(token, f, rejection, failedAt, backoff, failures, closed);
   }
 
-  /** After {@code f} brought a token: the token cached, failures and rejection forgotten. */
+  /** After {@code f} brought a token: failures and rejection forgotten. */
   TokenState succeeded(Flight f, Entry t) {
     return new TokenState(t, flight == f ? null : flight, null, 0, 0, 0, closed);
   }
 
-  /** After {@code f} failed at {@code now}; {@code r} is its rejection to repeat, or null. */
+  /** After {@code f} failed; {@code r} is its rejection to repeat, or null. */
   TokenState failed(Flight f, long now, long backoffMillis, Rejection r) {
     return new TokenState(token, flight == f ? null : flight, r != null ? r : rejection, now,
         backoffMillis, failures + 1, closed);
@@ -113,9 +101,9 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
   }
 
   /**
-   * One token request and everyone waiting for it. Whoever claims it runs it: the executor, or
-   * a blocking caller that finds it not yet started (so no executor can keep a caller from a
-   * token). One the executor has not started within the call timeout is stale: replaced.
+   * One token request and everyone waiting for it. Whoever claims it runs it: the executor, or a
+   * blocking caller that finds it not started (no executor keeps a caller from a token). One the
+   * executor has not started within the call timeout is stale, and replaced.
    */
   static final class Flight {
     final CompletableFuture<Entry> result = new CompletableFuture<>();
@@ -146,22 +134,15 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
   }
 
   /**
-   * A cached token and the instants that decide what callers get (clock millis).
+   * A cached token and when it is due for refresh and stops being handed out (clock millis).
    *
-   * <p>Let {@code L} be the token's lifetime. It is handed out until {@code L - skew}, skew at
-   * most 10% of {@code L}; from {@code R = L - max(refreshAhead, skew)}, refreshAhead at most
-   * 50% of {@code L}, a background refresh is due. With jitter, the refresh moves earlier, never
-   * later: a token that replaces one on schedule is refreshed at a point drawn uniformly between
-   * {@code A = min(L/2, R)} and {@code R}; any other token (the first, or one fetched after
-   * expiry, invalidation or failures: moments a whole fleet may share) at a point drawn from
-   * that renewal process's equilibrium distribution (flat on {@code [L/10, A]}, falling linearly
-   * to 0 at {@code R}), so that a fleet started together refreshes at about its long-run rate
-   * from the start.
-   *
-   * @param token the token
-   * @param issuedAt when its request was sent
-   * @param refreshAt from here on a background refresh is due
-   * @param expireAt from here on it is no longer handed out
+   * <p>For lifetime {@code L}: handed out until {@code L - skew} (skew at most {@code L/10});
+   * refresh due from {@code R = L - max(refreshAhead, skew)} (refreshAhead at most {@code L/2}).
+   * Jitter only moves the refresh earlier: a token that replaces one on schedule draws it
+   * uniformly from {@code [A, R]}, {@code A = min(L/2, R)}; any other token (the first, or one
+   * after expiry, invalidation or failures: moments a fleet may share) from the renewal
+   * process's equilibrium distribution (flat on {@code [L/10, A]}, falling linearly to 0 at
+   * {@code R}), so a fleet started together refreshes at its long-run rate from the start.
    */
   record Entry(AccessToken token, long issuedAt, long refreshAt, long expireAt) {
 
@@ -171,7 +152,7 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
       long lifetime = token.lifetime().toMillis();
       long effectiveSkew = Math.min(skew.toMillis(), lifetime / 10);
       long r = lifetime - Math.max(Math.min(refreshAhead.toMillis(), lifetime / 2), effectiveSkew);
-      // No refresh-ahead (zero) means no background refresh at all: nothing to spread.
+      // Without refresh-ahead there is no background refresh to spread.
       long a = refreshAhead.isZero() ? r : Math.min(lifetime / 2, r);
       double offset;
       if (onSchedule || refreshAhead.isZero()) {
