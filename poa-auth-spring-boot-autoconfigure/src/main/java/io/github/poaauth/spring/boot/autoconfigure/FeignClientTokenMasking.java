@@ -18,8 +18,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.MethodMetadata;
 
 /**
- * Makes Spring Cloud OpenFeign clients log with {@link PoaTokenMaskingFeignLogger}, so that the
- * bearer token never reaches a log, whatever the client's {@code Logger.Level}.
+ * Makes Spring Cloud OpenFeign clients log with {@link PoaTokenMaskingFeignLogger}, so that no
+ * bearer token a request interceptor adds reaches a log, whatever the client's
+ * {@code Logger.Level} (POA's own token is added after logging, by the Feign capability).
  *
  * <p>Spring Cloud OpenFeign gives each client a context of its own, where
  * {@code FeignClientsConfiguration} defines the {@code FeignLoggerFactory} that makes the
@@ -30,8 +31,8 @@ import org.springframework.core.type.MethodMetadata;
  * {@code feign.Logger} bean: the logger it makes is then {@link PoaTokenMaskingFeignLogger}
  * under the same name. An application's own {@code FeignLoggerFactory} or {@code feign.Logger}
  * bean is used as it is; when such a logger does not decide itself which request headers to
- * print ({@code shouldLogRequestHeader}), a warning says that it prints the token at
- * {@code HEADERS} and {@code FULL}.
+ * print ({@code shouldLogRequestHeader}), a warning says that it prints interceptors'
+ * {@code Authorization} headers at {@code HEADERS} and {@code FULL}.
  */
 @Configuration(proxyBeanMethods = false)
 class FeignClientTokenMasking {

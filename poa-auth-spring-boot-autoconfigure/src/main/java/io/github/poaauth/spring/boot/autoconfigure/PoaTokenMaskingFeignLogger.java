@@ -15,11 +15,13 @@ import java.util.Map;
  * and {@code ****}: {@code Authorization: Bearer ****}. So a bearer token never reaches the log,
  * at any {@code Logger.Level}; the header's name and scheme still show that it was sent.
  *
- * <p>The starter makes every Spring Cloud OpenFeign client log with it, unless the application
- * has its own {@code feign.Logger} or {@code FeignLoggerFactory} bean: those are used as they
- * are (at {@code HEADERS} and {@code FULL}, Feign's own loggers print the header). To keep your
- * own logger and mask the token, extend this class, or override
- * {@code shouldLogRequestHeader(String)} to leave {@code Authorization} out.
+ * <p>POA's token itself never reaches a Feign logger: {@code PoaApiAuthorization}'s Feign
+ * capability adds it after the logger has seen the request. This logger masks the
+ * {@code Authorization} headers that request interceptors add (the application's own, or a
+ * hand-made POA one). The starter makes every Spring Cloud OpenFeign client log with it, unless
+ * the application has its own {@code feign.Logger} or {@code FeignLoggerFactory} bean: those are
+ * used as they are. To keep your own logger and mask such headers, extend this class, or
+ * override {@code shouldLogRequestHeader(String)} to leave {@code Authorization} out.
  *
  * <p>Response headers and bodies are logged as Feign logs them. Thread-safe.
  */
