@@ -2,7 +2,6 @@ package io.github.poaauth.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.poaauth.client.internal.SharedThreads;
 import io.github.poaauth.sandbox.PoaSandbox;
 import io.github.poaauth.sandbox.TestClock;
 import java.io.IOException;
@@ -55,6 +54,8 @@ class VirtualThreadsTest {
   private static final String PINNED = "jdk.VirtualThreadPinned";
   /** The shared pools' threads (internal.SharedThreads): the only poa-auth threads allowed. */
   private static final Pattern SHARED_THREAD = Pattern.compile("poa-auth-(refresh|http)-\\d+");
+  /** Their most: 4 refresh threads and 4 HTTP threads, whatever the number of providers. */
+  private static final int SHARED_THREADS_AT_MOST = 8;
 
   @TempDir
   Path dir;
@@ -287,7 +288,7 @@ class VirtualThreadsTest {
     assertThat(atWork).as("poa-auth threads at work after close()").isEmpty();
     assertThat(poaAuthThreads()).extracting(Thread::getName)
         .allMatch(name -> SHARED_THREAD.matcher(name).matches(), "a shared pool's thread")
-        .hasSizeLessThanOrEqualTo(SharedThreads.REFRESH_THREADS + SharedThreads.HTTP_THREADS);
+        .hasSizeLessThanOrEqualTo(SHARED_THREADS_AT_MOST);
   }
 
   /** poa-auth threads that are not a shared pool's, or that have poa-auth code on their stack. */
