@@ -18,8 +18,13 @@ import org.springframework.aot.test.agent.RuntimeHintsRecorder;
  * arguments {@code +io.github.poaauth,+feign}), and each recorded invocation must match a hint.
  * Jackson's binding of the models is checked by {@link PoaAuthRuntimeHintsTest} instead (the
  * agent would record Jackson's lookups of its own optional classes, which are not ours to hint).
+ *
+ * <p>Spring Framework 7 deprecates the agent and its recorder for removal (spring-core-test is
+ * not published for 7.0.10): when they go, so does this test, and GraalVM's tracing agent on a
+ * machine that has GraalVM is what replaces it.
  */
 @EnabledIfRuntimeHintsAgent
+@SuppressWarnings("removal")
 class PoaAuthRuntimeHintsAgentTest {
 
   @Test
