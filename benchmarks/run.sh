@@ -4,7 +4,9 @@
 #   benchmarks/run.sh           full run (about 8 minutes on 2 cores): JMH at 1 and 2 threads
 #                               with the GC profiler, the refresh-boundary harness (64 threads,
 #                               paced and unpaced), many providers, a fleet, the CLI's cold
-#                               start paired with a minimal java.net.http program (10 rounds);
+#                               start paired with a minimal java.net.http program (10 rounds),
+#                               10,000 virtual against 10,000 platform threads (on JDK 21+:
+#                               the run's JDK if it is one, else POA_JDK25_HOME or Temurin 25);
 #                               writes poa-auth-benchmarks/target/reports/BENCHMARKS.md, which
 #                               scripts/update-docs.sh copies to docs/BENCHMARKS.md
 #   benchmarks/run.sh --smoke   the same steps in seconds, to check that they work; writes only
@@ -45,6 +47,7 @@ if [[ $mode == full ]]; then
   cold_runs=10
   many_opts=(--counts=1,10,100,1000)
   fleet_opts=(--providers=1000 --lifetime-s=60 --lifetimes=3 --step-ms=250)
+  vt_opts=(--callers=10000 --latency-ms=200 --rounds=5)
 else
   report=$out/BENCHMARKS.md
   jmh_opts=(-f 1 -wi 1 -w 100ms -i 1 -r 100ms)
@@ -53,6 +56,7 @@ else
   cold_runs=2
   many_opts=(--counts=1,10)
   fleet_opts=(--providers=50 --lifetime-s=60 --lifetimes=3 --step-ms=500)
+  vt_opts=(--callers=500 --latency-ms=20 --rounds=1)
 fi
 
 loads=()
@@ -110,6 +114,21 @@ note_load "after fleet"
 if [[ $mode == full ]]; then
   cp "$out/fleet.svg" "$(dirname "$report")/fleet-refresh-jitter.svg"
 fi
+
+# --- 10,000 callers on virtual threads, and on platform threads ------------------------------
+# Virtual threads need Java 21+: the run's JDK if it is one, else JDK 25 (the machine's Temurin
+# 25 beside the default 17, or POA_JDK25_HOME).
+vt_java=$java
+if [[ $("$java" -XshowSettings:properties -version 2>&1 \
+    | awk -F' = ' '/java.specification.version/ { print $2 }') -lt 21 ]]; then
+  vt_java=${POA_JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+fi
+vt_cmd=("$vt_java" -Xms1g -Xmx1g -cp "$jar" io.github.poaauth.benchmarks.VirtualThreadsHarness
+  "${vt_opts[@]}" "--markdown=$out/virtual-threads.md")
+say "${vt_cmd[*]}"
+note_load "before virtual threads"
+"${vt_cmd[@]}" > /dev/null
+note_load "after virtual threads"
 
 # --- cold start of the CLI, paired with a minimal java.net.http program ---------------------
 # One sandbox (in the harness's JVM) answers every run; the rounds alternate the commands.
@@ -218,6 +237,7 @@ ${report_cmd[*]}
 ${harness_cmd[*]}
 ${many_cmd[*]}
 ${fleet_cmd[*]}
+${vt_cmd[*]}
 EOF
   if (( ${#cold_cmd[@]} )); then printf '%q ' "${cold_cmd[@]}"; echo; fi
   cat <<EOF
@@ -297,6 +317,25 @@ EOF
   cat "$out/fleet.md"
   cat <<EOF
 
+## Virtual threads: 10,000 callers at once
+
+\`VirtualThreadsHarness\` (command above; JDK 21 or later): 10,000 callers of one provider,
+started first and released together by a latch, against \`poa-auth-sandbox\` on loopback with its
+latency fault; on virtual threads, then on as many platform threads. *cold*: a new provider,
+every caller waits for the one token request; *expired*: the cached token has expired on the
+provider's injected clock (refresh-ahead off), every caller waits for the one refresh;
+*async*: \`tokenAsync().thenApplyAsync(..., executor)\` with the provider's executor and the
+composition on the same kind of thread (a virtual thread per task, or a cached pool of platform
+threads). *All calls* runs from releasing the callers to the last return, median of the timed
+rounds after one untimed; *start* is creating and starting the callers until all wait (the
+largest of the rounds). *Pinned* counts JFR \`jdk.VirtualThreadPinned\` events of any duration
+during the timed rounds, and in brackets during the untimed first one, where a carrier can be
+pinned while a virtual thread loads or initializes a class (once per class per JVM). The same
+properties are asserted, with the refresh-ahead window too, by the client's
+\`VirtualThreadsTest\` in the JDK 25 line of \`.ci/matrix\`.
+
+$(cat "$out/virtual-threads.md")
+
 ## Cold start
 
 $cold_section
@@ -308,7 +347,7 @@ say "wrote $report"
 if [[ $mode == smoke ]]; then
   # The smoke run checks that every step produced its part, not how fast anything was.
   parts=('PoaTokenProvider.token()' 'token() / floor 2' 'server requests equal refreshes'
-    'heap per provider' 'refreshJitter on (after)')
+    'heap per provider' 'refreshJitter on (after)' '| async | virtual |')
   if $has_cli; then parts+=('| minimal: `' 'paired ratio'); fi
   for part in "${parts[@]}"; do
     grep -qF "$part" "$report" || { echo "smoke run FAILED: no '$part' in $report" >&2; exit 1; }

@@ -23,6 +23,8 @@ public final class PoaTokenListeners {
   }
 
   /**
+   * Combines listeners into one that calls each of them in turn.
+   *
    * @param listeners called in this order; none may be null
    * @return one listener calling them all
    */
@@ -31,6 +33,8 @@ public final class PoaTokenListeners {
   }
 
   /**
+   * Combines a collection of listeners into one that calls each of them in turn.
+   *
    * @param listeners called in iteration order; none may be null
    * @return one listener calling them all; the collection is copied
    */
