@@ -33,7 +33,15 @@ public record PoaTokenStatus(State state, Optional<Instant> tokenIssuedAt,
     NO_TOKEN
   }
 
-  /** Checks that no field is null. */
+  /**
+   * Checks that no field is null.
+   *
+   * @param state the overall state
+   * @param tokenIssuedAt when the cached token was requested, if one is cached
+   * @param tokenExpiresAt the cached token's nominal expiry, if one is cached
+   * @param rejectionErrorCode the OAuth {@code error} repeated during the cool-down, if any
+   * @param circuitBreakerState the circuit breaker's state
+   */
   public PoaTokenStatus {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(tokenIssuedAt, "tokenIssuedAt");
