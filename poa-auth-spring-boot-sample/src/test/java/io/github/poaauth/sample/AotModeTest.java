@@ -57,6 +57,7 @@ class AotModeTest {
 
     assertThat(types).contains("io.github.poaauth.api.model.TokenResponse",
         "io.github.poaauth.api.model.OAuthError", "io.github.poaauth.api.TokenApi",
+        "io.github.resilience4j.circuitbreaker.CircuitBreakerConfig$Builder",
         "io.github.poaauth.spring.boot.autoconfigure.PoaAuthProperties");
     assertThat(proxies).contains("[\"io.github.poaauth.api.TokenApi\"]",
         "[\"io.github.poaauth.sample.PoaOrdersClient\"]");
