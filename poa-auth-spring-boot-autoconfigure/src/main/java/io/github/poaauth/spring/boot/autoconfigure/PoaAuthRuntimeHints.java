@@ -3,11 +3,15 @@ package io.github.poaauth.spring.boot.autoconfigure;
 import io.github.poaauth.api.TokenApi;
 import io.github.poaauth.api.model.OAuthError;
 import io.github.poaauth.api.model.TokenResponse;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Clock;
 import java.util.List;
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
+import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
+import org.springframework.aot.hint.TypeReference;
 import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegistrar;
 
 /**
@@ -20,7 +24,9 @@ import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegi
  *       {@link OAuthError}: Jackson binds them through their constructors, getters, setters and
  *       annotations;
  *   <li>the generated Feign interface {@link TokenApi}: Feign implements it as a JDK proxy and
- *       reads its methods' annotations;
+ *       reads its methods' annotations (the client reads its request line too);
+ *   <li>{@code CircuitBreakerConfig.Builder#clock(Clock)}, which the client looks up and calls
+ *       reflectively (Resilience4j 2.2 has none; then the breaker runs on the system clock);
  *   <li>{@link PoaAuthProperties} and its nested groups, which {@code poa.auth.*} binds to.
  * </ul>
  *
@@ -43,6 +49,9 @@ public class PoaAuthRuntimeHints implements RuntimeHintsRegistrar {
     for (Class<?> api : TokenApi.class.getInterfaces()) {
       hints.reflection().registerType(api, MemberCategory.INVOKE_PUBLIC_METHODS);
     }
+
+    hints.reflection().registerType(CircuitBreakerConfig.Builder.class, type -> type.withMethod(
+        "clock", List.of(TypeReference.of(Clock.class)), ExecutableMode.INVOKE));
 
     BindableRuntimeHintsRegistrar.forTypes(PoaAuthProperties.class).registerHints(hints);
   }

@@ -9,9 +9,11 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import io.github.poaauth.api.TokenApi;
 import io.github.poaauth.api.model.OAuthError;
 import io.github.poaauth.api.model.TokenResponse;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.beans.Introspector;
 import java.beans.PropertyDescriptor;
 import java.lang.reflect.Method;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -80,8 +82,16 @@ class PoaAuthRuntimeHintsTest {
       assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(method))
           .as("TokenApi.%s", method.getName()).accepts(hints);
     }
+    // The client reads the generated request line (TokenCall#generatedPath).
     assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(TokenApi.class.getMethod(
         "createPartnerToken", String.class, String.class, String.class))).accepts(hints);
+  }
+
+  @Test
+  void theBreakersClockSetter_thatTheClientCallsReflectively() throws NoSuchMethodException {
+    Method clock = CircuitBreakerConfig.Builder.class.getMethod("clock", Clock.class);
+
+    assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(clock)).accepts(hints);
   }
 
   @Test
