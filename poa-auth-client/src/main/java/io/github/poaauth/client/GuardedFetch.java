@@ -8,6 +8,10 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +31,7 @@ import java.util.function.Consumer;
  * provider's clock, through a {@link ForwardOnlyClock}; 2.2 only on the system clock.
  */
 final class GuardedFetch implements AutoCloseable {
-  static final boolean BREAKER_TAKES_CLOCK = breakerTakesClock();
+  static final boolean BREAKER_TAKES_CLOCK = BreakerClock.SETTER != null;
 
   /** The outcome of one fetch: a token, or the failure callers get. */
   record Outcome(AccessToken token, PoaAuthException failure, int attempts) {
@@ -71,9 +75,7 @@ final class GuardedFetch implements AutoCloseable {
             open.compareTo(Duration.ofSeconds(1)) < 0 ? open : Duration.ofSeconds(1), 2.0, open))
         .permittedNumberOfCallsInHalfOpenState(1)
         .ignoreException(e -> e instanceof CredentialsRejectedException);
-    if (BREAKER_TAKES_CLOCK) {
-      breakerConfig.clock(new ForwardOnlyClock(settings.clock()));
-    }
+    BreakerClock.set(breakerConfig, new ForwardOnlyClock(settings.clock()));
     IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
         settings.retryInitialBackoff(), 2.0, 0.5, settings.retryMaxBackoff());
     RetryConfig retryConfig = RetryConfig.custom()
@@ -103,12 +105,32 @@ final class GuardedFetch implements AutoCloseable {
             e.getStateTransition().getToState().name())));
   }
 
-  private static boolean breakerTakesClock() {
-    try {
-      CircuitBreakerConfig.custom().clock(java.time.Clock.systemUTC());
-      return true;
-    } catch (NoSuchMethodError resilience4j22) {
-      return false;
+  /**
+   * {@code CircuitBreakerConfig.Builder#clock(Clock)}, a public method from Resilience4j 2.3 on,
+   * looked up once: the client runs on 2.2 too (Spring Boot 3.5's), which lacks it and is what
+   * the client is compiled against in that line of the version matrix.
+   */
+  private static final class BreakerClock {
+    static final MethodHandle SETTER = find();
+
+    static MethodHandle find() {
+      try {
+        return MethodHandles.publicLookup().findVirtual(CircuitBreakerConfig.Builder.class,
+            "clock", MethodType.methodType(CircuitBreakerConfig.Builder.class, Clock.class));
+      } catch (NoSuchMethodException | IllegalAccessException resilience4j22) {
+        return null;
+      }
+    }
+
+    static void set(CircuitBreakerConfig.Builder builder, Clock clock) {
+      if (SETTER == null) {
+        return;
+      }
+      try {
+        SETTER.invoke(builder, clock);
+      } catch (Throwable e) {
+        throw new IllegalStateException("CircuitBreakerConfig.Builder#clock failed", e);
+      }
     }
   }
 
