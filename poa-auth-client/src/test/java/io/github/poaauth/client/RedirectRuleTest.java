@@ -121,10 +121,12 @@ class RedirectRuleTest {
       assertThat(POA.sandbox().tokenRequestCount()).isZero();
       assertThat(servers.arrivedAtTarget()).isEmpty();
 
+      // The control: such a client follows the redirect with the request. Whether it forwards
+      // the Authorization header to another origin depends on the JDK (17 does, newer ones
+      // drop it); the rule cannot rely on either.
       following.send(PoaApiAuthorization.withToken(request, tokens.token()),
           HttpResponse.BodyHandlers.discarding());
-      assertThat(servers.arrivedAtTarget()).as("the JDK client forwards the header")
-          .containsExactly(Optional.of(tokens.token().authorizationHeader()));
+      assertThat(servers.arrivedAtTarget()).as("the JDK client follows the redirect").hasSize(1);
     }
   }
 }
