@@ -8,12 +8,14 @@ cd "$(dirname "$0")/.."
 runs="${1:-5}"
 ./mvnw -B -q -ntp -DskipTests -Dpoa.release.skip=true test-compile \
   -pl poa-auth-spring-boot-autoconfigure -am >/dev/null
+# Two CPU burners; each ends with this script (exec: the burner is the background job itself).
 burners=()
 for _ in 1 2; do
-  ( while :; do sha256sum /dev/zero >/dev/null 2>&1 || true; done ) &
+  exec_burner() { exec sha256sum /dev/zero >/dev/null 2>&1; }
+  exec_burner &
   burners+=($!)
 done
-trap 'kill "${burners[@]}" 2>/dev/null; pkill -P $$ sha256sum 2>/dev/null || true' EXIT
+trap 'kill "${burners[@]}" 2>/dev/null || true' EXIT
 failed=0
 for i in $(seq 1 "$runs"); do
   log="target/loaded-run-$i.log"
