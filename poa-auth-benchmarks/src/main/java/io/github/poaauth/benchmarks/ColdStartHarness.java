@@ -16,10 +16,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cold start of whole processes that get one token, measured paired (a partner runs the CLI
- * once per script, so its start-up is what it costs them): one token endpoint ({@code poa-auth-sandbox} on loopback, in this JVM) is started once, then every
- * round runs each command once, one after another, in an order that rotates from round to round,
- * so that load that comes and goes on a shared machine falls on every command alike.
+ * Cold start of whole processes that get one token, measured paired (a partner runs the CLI once
+ * per script, so its start-up is what it costs them): one token endpoint ({@code poa-auth-sandbox}
+ * on loopback, in this JVM) is started once, then every round runs each command once, one after
+ * another, in an order that rotates from round to round, so that load that comes and goes on a
+ * shared machine falls on every command alike.
  *
  * <pre>
  * java -cp poa-auth-benchmarks/target/benchmarks.jar \

@@ -9,12 +9,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The yardstick of the CLI's cold start (what any Java program pays, so that the CLI is judged by
- * what it adds): the least a Java program does to get a token from POA's endpoint. It sends the request {@code poa-auth token} sends (the same
- * form POST with the same three fields and {@code Accept} header, to the same path) with
- * {@code java.net.http} and prints the response body; it reads {@code POA_BASE_URL},
- * {@code POA_CLIENT_ID} and {@code POA_CLIENT_SECRET} as the CLI does. No retry, no parsing,
- * no error handling beyond the exit code. {@code ColdStartHarness} launches it with
- * {@code java -cp poa-auth-benchmarks/target/poa-auth-benchmarks-VERSION.jar} and no JVM option.
+ * what it adds): the least a Java program does to get a token from POA's endpoint. It sends the
+ * request {@code poa-auth token} sends (the same form POST with the same three fields and {@code
+ * Accept} header, to the same path) with {@code java.net.http} and prints the response body; it
+ * reads {@code POA_BASE_URL}, {@code POA_CLIENT_ID} and {@code POA_CLIENT_SECRET} as the CLI does.
+ * No retry, no parsing, no error handling beyond the exit code. {@code ColdStartHarness} launches
+ * it with {@code java -cp poa-auth-benchmarks/target/poa-auth-benchmarks-VERSION.jar} and no JVM
+ * option.
  */
 public final class MinimalTokenPost {
   private MinimalTokenPost() {
