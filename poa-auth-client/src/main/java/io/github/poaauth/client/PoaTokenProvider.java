@@ -24,13 +24,13 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  *
  * <p>A token of lifetime {@code L} (counted from when its request was sent) is handed out until
- * {@code L - expirySkew}; from {@code L - refreshAhead} (jittered) callers still get it at once
- * while one background refresh runs, whose failure they do not see while the token is valid.
- * Without a usable token callers wait for the one request in flight, at most the call timeout.
- * Transient failures are retried within the call timeout; OAuth rejections never are, and are
- * repeated for the rejection cool-down unless the secret changed; an open circuit breaker fails
- * calls at once. Every failure is a {@link PoaAuthException}, one instance per caller. Details:
- * {@code docs/CONFIGURATION.md}.
+ * {@code L - expirySkew}; from {@code L - refreshAhead} (or a little later, to spread a fleet)
+ * callers still get it at once while one background refresh runs, whose failure they do not see
+ * while the token is valid. Without a usable token callers wait for the one request in flight,
+ * at most the call timeout. Transient failures are retried within the call timeout; OAuth
+ * rejections never are, and are repeated for the rejection cool-down unless the secret changed;
+ * an open circuit breaker fails calls at once. Every failure is a {@link PoaAuthException}, one
+ * instance per caller. Details: {@code docs/CONFIGURATION.md}.
  *
  * <p>Thread-safe; {@link #token()} on a fresh token takes no lock and allocates nothing. Secrets
  * and tokens never appear in logs, {@code toString()} or exception messages.
@@ -237,9 +237,10 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * Whether each token's refresh point moves to a random earlier point, so that a fleet does not
-     * refresh in the same second. Default on.
-     * @param refreshJitter whether to jitter
+     * Whether the refresh point is placed at this provider's own random point of the first half
+     * of the refresh-ahead window (never earlier than {@link #refreshAhead(Duration)} asks), so
+     * that a fleet does not refresh in the same second; off: at the window's start. Default on.
+     * @param refreshJitter whether to spread
      * @return this builder
      */
     public Builder refreshJitter(boolean refreshJitter) {

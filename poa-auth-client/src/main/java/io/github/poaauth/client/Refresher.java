@@ -38,6 +38,8 @@ final class Refresher implements AutoCloseable {
   private final Supplier<String> secret;
   private final GuardedFetch fetch;
   private final Executor executor;
+  /** Where in the refresh-ahead window this provider refreshes: its own, for a fleet's spread. */
+  private final double phase;
   private final AtomicReference<TokenState> state = new AtomicReference<>(TokenState.EMPTY);
 
   Refresher(Settings settings) {
@@ -46,6 +48,7 @@ final class Refresher implements AutoCloseable {
     this.secret = settings.clientSecret();
     this.fetch = new GuardedFetch(settings, this::emit);
     this.executor = settings.executor() != null ? settings.executor() : HttpClients.REFRESH;
+    this.phase = settings.refreshJitter() ? ThreadLocalRandom.current().nextDouble() : 0;
   }
 
   AccessToken token() {
@@ -202,16 +205,15 @@ final class Refresher implements AutoCloseable {
     long now = clock.millis();
     TokenState before;
     TokenState after;
-    Entry entry = null;
+    Entry entry = token == null ? null
+        : Entry.of(token, settings.refreshAhead(), settings.expirySkew(), phase);
     do {
       before = state.get();
       if (before.closed()) {
         flight.result.completeExceptionally(Failures.closed());
         return;
       }
-      if (token != null) {
-        // Only a token on schedule keeps a fleet's refreshes spread as they are.
-        entry = entry(token, flight.background && before.failures() == 0);
+      if (entry != null) {
         after = before.succeeded(flight, entry);
       } else {
         Rejection rejection = failure instanceof CredentialsRejectedException r
@@ -251,13 +253,6 @@ final class Refresher implements AutoCloseable {
       emit(new PoaTokenEvent.RefreshFailed(flight.background, attempts, took, failure.getClass(),
           failure instanceof CredentialsRejectedException r ? r.errorCode() : Optional.empty()));
     }
-  }
-
-  private Entry entry(AccessToken token, boolean onSchedule) {
-    boolean jitter = settings.refreshJitter();
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    return Entry.of(token, settings.refreshAhead(), settings.expirySkew(), !jitter || onSchedule,
-        jitter ? random.nextDouble() : 0, jitter ? random.nextDouble() : 0);
   }
 
   private String currentSecret() {

@@ -84,7 +84,7 @@ record Settings(
   public String toString() {
     return "name=" + name + ", baseUrl=" + baseUrl + ", tokenPath=" + tokenPath
         + ", clientId=" + clientId + ", clientSecret=****"
-        + ", refreshAhead=" + refreshAhead + (refreshJitter ? " (jittered)" : "")
+        + ", refreshAhead=" + refreshAhead + (refreshJitter ? " (spread)" : "")
         + ", expirySkew=" + expirySkew
         + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
         + ", callTimeout=" + callTimeout + ", rejectionCooldown=" + rejectionCooldown

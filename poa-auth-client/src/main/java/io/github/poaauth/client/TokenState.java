@@ -136,36 +136,23 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
   /**
    * A cached token and when it is due for refresh and stops being handed out (clock millis).
    *
-   * <p>For lifetime {@code L}: handed out until {@code L - skew} (skew at most {@code L/10});
-   * refresh due from {@code R = L - max(refreshAhead, skew)} (refreshAhead at most {@code L/2}).
-   * Jitter only moves the refresh earlier: a token that replaces one on schedule draws it
-   * uniformly from {@code [A, R]}, {@code A = min(L/2, R)}; any other token (the first, or one
-   * after expiry, invalidation or failures: moments a fleet may share) from the renewal
-   * process's equilibrium distribution (flat on {@code [L/10, A]}, falling linearly to 0 at
-   * {@code R}), so a fleet started together refreshes at its long-run rate from the start.
+   * <p>For lifetime {@code L}: handed out until {@code L - skew} (skew at most {@code L/10}). The
+   * refresh-ahead window starts at {@code L - W}, {@code W = max(min(refreshAhead, L/2), skew)}:
+   * never earlier, never in the first half of the lifetime. The refresh point is {@code phase}
+   * of the way through the window's first half (not past {@code L - skew}), leaving the rest for
+   * retries: a fleet's providers, each with its own phase, refresh spread over that half at no
+   * extra requests.
    */
   record Entry(AccessToken token, long issuedAt, long refreshAt, long expireAt) {
 
-    /** The token's entry; {@code u1}, {@code u2} uniform in [0, 1), both 0 without jitter. */
-    static Entry of(AccessToken token, Duration refreshAhead, Duration skew, boolean onSchedule,
-        double u1, double u2) {
+    /** The token's entry; {@code phase} in [0, 1), 0 without jitter. */
+    static Entry of(AccessToken token, Duration refreshAhead, Duration skew, double phase) {
       long lifetime = token.lifetime().toMillis();
       long effectiveSkew = Math.min(skew.toMillis(), lifetime / 10);
-      long r = lifetime - Math.max(Math.min(refreshAhead.toMillis(), lifetime / 2), effectiveSkew);
-      // Without refresh-ahead there is no background refresh to spread.
-      long a = refreshAhead.isZero() ? r : Math.min(lifetime / 2, r);
-      double offset;
-      if (onSchedule || refreshAhead.isZero()) {
-        offset = r - (r - a) * u1;
-      } else {
-        double first = Math.min(lifetime / 10, a);
-        double flat = a - first;
-        double falling = (r - a) / 2.0;
-        offset = u1 * (flat + falling) < flat ? first + u2 * flat
-            : a + (r - a) * (1 - Math.sqrt(1 - u2));
-      }
+      long window = Math.max(Math.min(refreshAhead.toMillis(), lifetime / 2), effectiveSkew);
+      long spread = Math.min(window / 2, window - effectiveSkew);
       long issued = token.issuedAt().toEpochMilli();
-      return new Entry(token, issued, issued + Math.min(r, (long) offset),
+      return new Entry(token, issued, issued + lifetime - window + (long) (phase * spread),
           issued + lifetime - effectiveSkew);
     }
 

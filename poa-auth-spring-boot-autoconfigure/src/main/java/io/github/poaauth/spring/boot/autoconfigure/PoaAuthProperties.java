@@ -52,7 +52,7 @@ public class PoaAuthProperties {
   /** How long before expiry a background refresh starts (at most half the token lifetime). */
   private Duration refreshAhead = PoaTokenProvider.DEFAULT_REFRESH_AHEAD;
 
-  /** Whether each token's refresh point is jittered, so that a fleet does not refresh together. */
+  /** Whether refreshes are spread over the first half of the refresh-ahead window, per service. */
   private boolean refreshJitter = true;
 
   /** How long before nominal expiry a token stops being handed out. */
