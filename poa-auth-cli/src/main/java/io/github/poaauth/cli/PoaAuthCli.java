@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.poaauth.client.AccessToken;
 import io.github.poaauth.client.CredentialsRejectedException;
-import io.github.poaauth.client.HttpLogLevel;
 import io.github.poaauth.client.InvalidTokenResponseException;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.client.TokenEndpointUnavailableException;
 import io.github.poaauth.sandbox.PoaSandbox;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -291,16 +291,14 @@ public final class PoaAuthCli {
     SecretMask mask = secretMask.withBasicCredentials(clientId, secret);
     // The provider's HTTP log reaches stderr through SLF4J, which writes to System.err: for
     // this run, System.err is this CLI's stderr behind the mask (every spelling of the secret,
-    // no control characters).
+    // no control characters) with --verbose, and discarded without.
     PrintStream systemErr = System.err;
-    if (options.verbose) {
-      System.setErr(MaskingOutputStream.printStream(err, mask));
-    }
+    System.setErr(options.verbose ? MaskingOutputStream.printStream(err, mask)
+        : new PrintStream(OutputStream.nullOutputStream()));
     try (PoaTokenProvider tokens = PoaTokenProvider.builder()
         .baseUrl(baseUrl)
         .clientId(clientId)
         .clientSecret(secret)
-        .httpLogLevel(options.verbose ? HttpLogLevel.HEADERS : HttpLogLevel.NONE)
         .build()) {
       AccessToken token = tokens.token();
       String printed = options.header ? header(token) : json(token);
@@ -312,10 +310,8 @@ public final class PoaAuthCli {
       out.flush();
       return OK;
     } finally {
-      if (options.verbose) {
-        System.err.flush();
-        System.setErr(systemErr);
-      }
+      System.err.flush();
+      System.setErr(systemErr);
     }
   }
 

@@ -42,7 +42,7 @@ class PoaAuthCliJarIT {
     Result result = java("", "token", "--sandbox", "--verbose");
 
     assertThat(result.code()).isZero();
-    assertThat(result.err()).contains("---> POST").contains("<--- HTTP 200")
+    assertThat(result.err()).contains("POST http").contains("-> HTTP 200")
         .doesNotContain("sandbox-secret").doesNotContain("SLF4J");
   }
 

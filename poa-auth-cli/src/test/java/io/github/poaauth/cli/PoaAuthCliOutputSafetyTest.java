@@ -57,7 +57,7 @@ class PoaAuthCliOutputSafetyTest {
     String errorLine = run.err().lines().reduce((first, second) -> second).orElseThrow();
     assertThat(errorLine).startsWith("poa-auth: credentials rejected: HTTP 401 invalid_client")
         .contains("you sent ****");
-    assertThat(run.err()).as("the verbose log is there").contains("---> POST");
+    assertThat(run.err()).as("the verbose log is there").contains("POST http");
     for (String spelling : spellings) {
       assertThat(run.out() + run.err()).as("spelling %s", spelling).doesNotContain(spelling);
     }

@@ -397,8 +397,8 @@ class PoaAuthCliTest {
 
     assertThat(run.code()).isEqualTo(PoaAuthCli.OK);
     String token = JSON.readTree(run.out()).get("access_token").asText();
-    assertThat(run.err()).contains("---> POST " + POA.sandbox().tokenEndpoint())
-        .contains("<--- HTTP 200")
+    assertThat(run.err()).contains("POST " + POA.sandbox().tokenEndpoint())
+        .contains("-> HTTP 200")
         .doesNotContain(SECRET, token);
     RecordedRequest seen = POA.sandbox().lastTokenRequest(ID).orElseThrow();
     assertThat(seen.responseStatus()).hasValue(200);

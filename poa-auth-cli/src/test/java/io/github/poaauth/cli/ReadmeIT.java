@@ -218,7 +218,7 @@ class ReadmeIT {
       assertThat(run.out()).contains("Authorization: Bearer ");
       assertThat(jsonObjects(run.out())).hasSize(3)
           .allSatisfy(json -> assertThat(json.has("access_token")).isTrue());
-      assertThat(run.err()).contains("---> POST " + sandbox.baseUrl).doesNotContain(secret);
+      assertThat(run.err()).contains("POST " + sandbox.baseUrl).doesNotContain(secret);
     }
   }
 

@@ -24,6 +24,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Feign transport on {@link HttpClient} with one deadline for the whole exchange: the options'
@@ -31,8 +33,14 @@ import java.util.concurrent.TimeoutException;
  * stream ignores interrupts, so a body that never ends would hold the refresh thread. Here the
  * HTTP client collects the body, capped; a late or interrupted exchange is cancelled. Redirects
  * are never followed ({@link HttpClients}).
+ *
+ * <p>Each exchange is one DEBUG line on logger {@code io.github.poaauth.client.http}: method, URL
+ * (validated to hold no credentials), the names of the headers sent, then the status, body size
+ * and time, or the exception's type. Never a header value or a body: both can carry the secret
+ * or the token, and no redaction pattern catches every spelling.
  */
 final class JdkHttpTransport implements Client {
+  private static final Logger LOG = LoggerFactory.getLogger("io.github.poaauth.client.http");
   /** Headers java.net.http sets itself and refuses from callers. */
   private static final Set<String> RESTRICTED =
       Set.of("content-length", "host", "connection", "expect", "upgrade");
@@ -59,6 +67,7 @@ final class JdkHttpTransport implements Client {
     byte[] body = request.body();
     builder.method(request.httpMethod().name(), body == null
         ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    long started = System.nanoTime();
     CompletableFuture<HttpResponse<byte[]>> exchange =
         http.sendAsync(builder.build(), info -> new CappedBody(maxBodyBytes));
     HttpResponse<byte[]> response;
@@ -66,17 +75,23 @@ final class JdkHttpTransport implements Client {
       response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       exchange.cancel(true);
-      throw new HttpTimeoutException("no complete answer within " + timeout);
+      throw logged(request, started, new HttpTimeoutException("no complete answer within "
+          + timeout));
     } catch (InterruptedException e) {
       exchange.cancel(true);
       Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for the token endpoint");
+      throw logged(request, started,
+          new InterruptedIOException("interrupted while waiting for the token endpoint"));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof InvalidTokenResponseException tooLarge) {
-        throw tooLarge;
+        throw logged(request, started, tooLarge);
       }
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      throw logged(request, started,
+          e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
     }
+    LOG.debug("{} {} {} -> HTTP {}, {}-byte body ({} ms)", request.httpMethod(), request.url(),
+        request.headers().keySet(), response.statusCode(), response.body().length,
+        (System.nanoTime() - started) / 1_000_000);
     return Response.builder()
         .status(response.statusCode())
         .reason("")
@@ -84,6 +99,13 @@ final class JdkHttpTransport implements Client {
         .body(response.body())
         .request(request)
         .build();
+  }
+
+  private static <E extends Exception> E logged(Request request, long started, E failure) {
+    LOG.debug("{} {} {} -> {} ({} ms)", request.httpMethod(), request.url(),
+        request.headers().keySet(), failure.getClass().getSimpleName(),
+        (System.nanoTime() - started) / 1_000_000);
+    return failure;
   }
 
   /** Collects a body of at most {@code max} bytes; a larger one fails the exchange. */

@@ -165,7 +165,6 @@ public final class PoaTokenProvider implements AutoCloseable {
     private PoaTokenListener listener = PoaTokenListener.NONE;
     private ProxySelector proxy;
     private SSLContext sslContext;
-    private HttpLogLevel httpLogLevel = HttpLogLevel.NONE;
 
     private Builder() {
     }
@@ -412,16 +411,6 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * The token call's HTTP log; see {@link HttpLogLevel}. Default {@link HttpLogLevel#NONE}.
-     * @param httpLogLevel the level
-     * @return this builder
-     */
-    public Builder httpLogLevel(HttpLogLevel httpLogLevel) {
-      this.httpLogLevel = httpLogLevel;
-      return this;
-    }
-
-    /**
      * Validates the settings and builds the provider; it fetches nothing until first asked.
      * @return a new provider
      * @throws InvalidSettingException a setting is missing or wrong, or the name is taken in a
@@ -432,8 +421,7 @@ public final class PoaTokenProvider implements AutoCloseable {
           refreshAhead, refreshJitter, expirySkew, connectTimeout, readTimeout, callTimeout,
           rejectionCooldown, maxAttempts, retryInitialBackoff, retryMaxBackoff,
           breakerFailureRate, breakerWindow, breakerMinimumCalls, breakerOpen,
-          circuitBreakerRegistry, retryRegistry, clock, executor, listener, proxy, sslContext,
-          httpLogLevel));
+          circuitBreakerRegistry, retryRegistry, clock, executor, listener, proxy, sslContext));
     }
 
     /** Names the builder; settings (and the secret) show only in the built provider. */

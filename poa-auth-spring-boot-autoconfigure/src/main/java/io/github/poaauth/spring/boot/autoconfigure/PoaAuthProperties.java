@@ -1,6 +1,5 @@
 package io.github.poaauth.spring.boot.autoconfigure;
 
-import io.github.poaauth.client.HttpLogLevel;
 import io.github.poaauth.client.PoaTokenProvider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,12 +77,6 @@ public class PoaAuthProperties {
    * store for POA's certificate, a key store for mutual TLS. Default: the JVM's.
    */
   private String sslBundle;
-
-  /**
-   * HTTP log of the token request (logger io.github.poaauth.client.http, DEBUG): none, basic or
-   * headers. No header value or body is ever printed.
-   */
-  private HttpLogLevel httpLogLevel = HttpLogLevel.NONE;
 
   private final Retry retry = new Retry();
 
@@ -215,14 +208,6 @@ public class PoaAuthProperties {
 
   public void setSslBundle(String sslBundle) {
     this.sslBundle = sslBundle;
-  }
-
-  public HttpLogLevel getHttpLogLevel() {
-    return httpLogLevel;
-  }
-
-  public void setHttpLogLevel(HttpLogLevel httpLogLevel) {
-    this.httpLogLevel = httpLogLevel;
   }
 
   public Retry getRetry() {

@@ -38,8 +38,7 @@ final class PoaTokenProviderFactory {
           P + "circuit-breaker.failure-rate-threshold"),
       Map.entry("circuitBreakerWindowSize", P + "circuit-breaker.window-size"),
       Map.entry("circuitBreakerMinimumCalls", P + "circuit-breaker.minimum-calls"),
-      Map.entry("circuitBreakerOpenDuration", P + "circuit-breaker.open-duration"),
-      Map.entry("httpLogLevel", P + "http-log-level"));
+      Map.entry("circuitBreakerOpenDuration", P + "circuit-breaker.open-duration"));
 
   private PoaTokenProviderFactory() {
   }
@@ -72,7 +71,6 @@ final class PoaTokenProviderFactory {
         .circuitBreaker(p.getCircuitBreaker().getFailureRateThreshold(),
             p.getCircuitBreaker().getWindowSize(), p.getCircuitBreaker().getMinimumCalls(),
             p.getCircuitBreaker().getOpenDuration())
-        .httpLogLevel(p.getHttpLogLevel())
         .registries(breakers, retries);
     if (listener != null) {
       b.listener(listener);

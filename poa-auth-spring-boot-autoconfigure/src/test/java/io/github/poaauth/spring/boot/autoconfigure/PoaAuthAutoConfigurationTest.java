@@ -193,7 +193,7 @@ class PoaAuthAutoConfigurationTest {
         "poa.auth.circuit-breaker.open-duration=7s", "poa.auth.retry.initial-backoff=50ms",
         "poa.auth.retry.max-backoff=1s", "poa.auth.refresh-ahead=1m", "poa.auth.expiry-skew=5s",
         "poa.auth.connect-timeout=1s", "poa.auth.read-timeout=2s", "poa.auth.call-timeout=3s",
-        "poa.auth.rejection-cooldown=0s", "poa.auth.http-log-level=basic").run(context -> {
+        "poa.auth.rejection-cooldown=0s").run(context -> {
           PoaTokenProvider tokens = context.getBean(PoaTokenProvider.class);
           assertThat(tokens.name()).isEqualTo("tuned");
           // The provider lists every setting it was built with.
