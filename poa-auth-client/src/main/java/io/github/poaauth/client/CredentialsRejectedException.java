@@ -15,11 +15,10 @@ import java.util.Optional;
 public final class CredentialsRejectedException extends PoaAuthException {
   private static final long serialVersionUID = 2L;
 
-  /** The HTTP status of the rejection. */
   private final int httpStatus;
-  /** The OAuth {@code error} in RFC 6749's syntax (at most 64 characters), or null. */
+  /** In RFC 6749's syntax, at most 64 characters; or null. */
   private final String errorCode;
-  /** The OAuth {@code error_description}, printable ASCII, at most 200 characters, or null. */
+  /** Printable ASCII, at most 200 characters; or null. */
   private final String errorDescription;
 
   CredentialsRejectedException(int httpStatus, String errorCode, String errorDescription,
@@ -31,29 +30,17 @@ public final class CredentialsRejectedException extends PoaAuthException {
     this.errorDescription = errorDescription;
   }
 
-  /**
-   * The HTTP status of the rejection.
-   *
-   * @return 400, 401 or 403
-   */
+  /** {@return the HTTP status of the rejection: 400, 401 or 403} */
   public int httpStatus() {
     return httpStatus;
   }
 
-  /**
-   * The OAuth {@code error} code.
-   *
-   * @return such as {@code invalid_client}, if the body had one
-   */
+  /** {@return the OAuth {@code error}, such as {@code invalid_client}, if the body had one} */
   public Optional<String> errorCode() {
     return Optional.ofNullable(errorCode);
   }
 
-  /**
-   * The OAuth {@code error_description}.
-   *
-   * @return the description, if the body had one
-   */
+  /** {@return the OAuth {@code error_description}, if the body had one} */
   public Optional<String> errorDescription() {
     return Optional.ofNullable(errorDescription);
   }

@@ -31,7 +31,12 @@ import java.util.function.Consumer;
  * provider's clock, through a {@link ForwardOnlyClock}; 2.2 only on the system clock.
  */
 final class GuardedFetch implements AutoCloseable {
-  static final boolean BREAKER_TAKES_CLOCK = BreakerClock.SETTER != null;
+  /**
+   * {@code CircuitBreakerConfig.Builder#clock(Clock)}, public from Resilience4j 2.3 on, or null:
+   * the client also runs on (and, in one line of the version matrix, compiles against) 2.2.
+   */
+  private static final MethodHandle BREAKER_CLOCK = breakerClock();
+  static final boolean BREAKER_TAKES_CLOCK = BREAKER_CLOCK != null;
 
   /** The outcome of one fetch: a token, or the failure callers get. */
   record Outcome(AccessToken token, PoaAuthException failure, int attempts) {
@@ -75,7 +80,13 @@ final class GuardedFetch implements AutoCloseable {
             open.compareTo(Duration.ofSeconds(1)) < 0 ? open : Duration.ofSeconds(1), 2.0, open))
         .permittedNumberOfCallsInHalfOpenState(1)
         .ignoreException(e -> e instanceof CredentialsRejectedException);
-    BreakerClock.set(breakerConfig, new ForwardOnlyClock(settings.clock()));
+    if (BREAKER_CLOCK != null) {
+      try {
+        BREAKER_CLOCK.invoke(breakerConfig, (Clock) new ForwardOnlyClock(settings.clock()));
+      } catch (Throwable e) {
+        throw new IllegalStateException("CircuitBreakerConfig.Builder#clock failed", e);
+      }
+    }
     IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
         settings.retryInitialBackoff(), 2.0, 0.5, settings.retryMaxBackoff());
     RetryConfig retryConfig = RetryConfig.custom()
@@ -105,32 +116,12 @@ final class GuardedFetch implements AutoCloseable {
             e.getStateTransition().getToState().name())));
   }
 
-  /**
-   * {@code CircuitBreakerConfig.Builder#clock(Clock)}, a public method from Resilience4j 2.3 on,
-   * looked up once: the client runs on 2.2 too (Spring Boot 3.5's), which lacks it and is what
-   * the client is compiled against in that line of the version matrix.
-   */
-  private static final class BreakerClock {
-    static final MethodHandle SETTER = find();
-
-    static MethodHandle find() {
-      try {
-        return MethodHandles.publicLookup().findVirtual(CircuitBreakerConfig.Builder.class,
-            "clock", MethodType.methodType(CircuitBreakerConfig.Builder.class, Clock.class));
-      } catch (NoSuchMethodException | IllegalAccessException resilience4j22) {
-        return null;
-      }
-    }
-
-    static void set(CircuitBreakerConfig.Builder builder, Clock clock) {
-      if (SETTER == null) {
-        return;
-      }
-      try {
-        SETTER.invoke(builder, clock);
-      } catch (Throwable e) {
-        throw new IllegalStateException("CircuitBreakerConfig.Builder#clock failed", e);
-      }
+  private static MethodHandle breakerClock() {
+    try {
+      return MethodHandles.publicLookup().findVirtual(CircuitBreakerConfig.Builder.class, "clock",
+          MethodType.methodType(CircuitBreakerConfig.Builder.class, Clock.class));
+    } catch (NoSuchMethodException | IllegalAccessException resilience4j22) {
+      return null;
     }
   }
 

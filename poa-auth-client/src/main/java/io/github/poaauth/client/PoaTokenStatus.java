@@ -1,7 +1,6 @@
 package io.github.poaauth.client;
 
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -31,22 +30,5 @@ public record PoaTokenStatus(State state, Optional<Instant> tokenIssuedAt,
     VALID,
     /** No token yet, or the last one expired: the next call asks the endpoint. */
     NO_TOKEN
-  }
-
-  /**
-   * Checks that no field is null.
-   *
-   * @param state the overall state
-   * @param tokenIssuedAt when the cached token was requested, if one is cached
-   * @param tokenExpiresAt the cached token's nominal expiry, if one is cached
-   * @param rejectionErrorCode the OAuth {@code error} repeated during the cool-down, if any
-   * @param circuitBreakerState the circuit breaker's state
-   */
-  public PoaTokenStatus {
-    Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(tokenIssuedAt, "tokenIssuedAt");
-    Objects.requireNonNull(tokenExpiresAt, "tokenExpiresAt");
-    Objects.requireNonNull(rejectionErrorCode, "rejectionErrorCode");
-    Objects.requireNonNull(circuitBreakerState, "circuitBreakerState");
   }
 }

@@ -218,7 +218,7 @@ final class Refresher implements AutoCloseable {
       } else {
         Rejection rejection = failure instanceof CredentialsRejectedException r
             && !settings.rejectionCooldown().isZero() ? new Rejection(r, now,
-            settings.rejectionCooldown().toMillis(), currentSecret()) : null;
+            settings.rejectionCooldown().toMillis(), TokenState.secretOrNull(secret)) : null;
         // 1, 2, 4, 8, 16, then 30 s between failed background refreshes.
         long backoff = Math.min(30_000L, 1000L << Math.min(before.failures(), 5));
         after = before.failed(flight, now, backoff, rejection);
@@ -252,14 +252,6 @@ final class Refresher implements AutoCloseable {
     if (took != null) {
       emit(new PoaTokenEvent.RefreshFailed(flight.background, attempts, took, failure.getClass(),
           failure instanceof CredentialsRejectedException r ? r.errorCode() : Optional.empty()));
-    }
-  }
-
-  private String currentSecret() {
-    try {
-      return secret.get();
-    } catch (RuntimeException e) {
-      return null;
     }
   }
 

@@ -36,22 +36,16 @@ record Settings(
   private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+");
 
   Settings {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw invalidSetting("name", "name must be 1 to 64 letters, digits, '.', '_' or '-' (it "
-          + "names the circuit breaker, retry and meters) but was '" + name + "'");
-    }
+    check(name != null && NAME.matcher(name).matches(), "name", "name must be 1 to 64 letters, "
+        + "digits, '.', '_' or '-' (it names the circuit breaker, retry and meters) but was '"
+        + name + "'");
     baseUrl = baseUrl(baseUrl);
-    if (tokenPath == null || !PATH.matcher(tokenPath).matches()) {
-      throw invalidSetting("tokenPath", "tokenPath must be an absolute path such as "
-          + PoaTokenProvider.DEFAULT_TOKEN_PATH + " (no query, no fragment) but was '" + tokenPath
-          + "'");
-    }
+    check(tokenPath != null && PATH.matcher(tokenPath).matches(), "tokenPath", "tokenPath must be "
+        + "an absolute path such as " + PoaTokenProvider.DEFAULT_TOKEN_PATH + " (no query, no "
+        + "fragment) but was '" + tokenPath + "'");
     clientId = required("clientId", clientId);
-    if (clientSecret == null) {
-      throw invalidSetting("clientSecret", "clientSecret is required but was not set: call "
-          + "PoaTokenProvider.builder().clientSecret(…) or use "
-          + "PoaTokenProvider.fromEnvironment()");
-    }
+    check(clientSecret != null, "clientSecret", "clientSecret is required but was not set: call "
+        + "PoaTokenProvider.builder().clientSecret(…) or use PoaTokenProvider.fromEnvironment()");
     duration("refreshAhead", refreshAhead, true);
     duration("expirySkew", expirySkew, true);
     duration("rejectionCooldown", rejectionCooldown, true);
@@ -64,17 +58,14 @@ record Settings(
     between("maxAttempts", maxAttempts, 1, 10);
     between("circuitBreakerWindowSize", breakerWindowSize, 1, 1000);
     between("circuitBreakerMinimumCalls", breakerMinimumCalls, 1, breakerWindowSize);
-    if (!(breakerFailureRateThreshold > 0 && breakerFailureRateThreshold <= 100)) {
-      throw invalidSetting("circuitBreakerFailureRateThreshold",
-          "circuitBreakerFailureRateThreshold must be more than 0 and at most 100 but was "
-          + breakerFailureRateThreshold);
-    }
-    if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
-      throw invalidSetting("retryBackoff", "retryBackoff: the longest wait (" + retryMaxBackoff
-          + ") must not be shorter than the first (" + retryInitialBackoff + ")");
-    }
-    notNull("clock", clock);
-    notNull("listener", listener);
+    check(breakerFailureRateThreshold > 0 && breakerFailureRateThreshold <= 100,
+        "circuitBreakerFailureRateThreshold", "circuitBreakerFailureRateThreshold must be more "
+        + "than 0 and at most 100 but was " + breakerFailureRateThreshold);
+    check(retryMaxBackoff.compareTo(retryInitialBackoff) >= 0, "retryBackoff", "retryBackoff: "
+        + "the longest wait (" + retryMaxBackoff + ") must not be shorter than the first ("
+        + retryInitialBackoff + ")");
+    check(clock != null, "clock", "clock must not be null");
+    check(listener != null, "listener", "listener must not be null");
   }
 
   /** Lists every setting that can be printed; the secret is masked. */
@@ -109,40 +100,32 @@ record Settings(
     if (value == null || value.isBlank()) {
       value = env.get(variable);
     }
-    if (value == null || value.isBlank()) {
-      throw invalidSetting(setting, "POA " + setting + " is not set: set the environment "
-          + "variable " + variable + " or the system property " + property);
-    }
+    check(value != null && !value.isBlank(), setting, "POA " + setting + " is not set: set the "
+        + "environment variable " + variable + " or the system property " + property);
     return value.trim();
+  }
+
+  private static void check(boolean valid, String setting, String message) {
+    if (!valid) {
+      throw invalidSetting(setting, message);
+    }
   }
 
   private static String required(String setting, String value) {
-    if (value == null || value.isBlank()) {
-      throw invalidSetting(setting, setting + " is required but was "
-          + (value == null ? "not set" : "blank") + ": call PoaTokenProvider.builder()." + setting
-          + "(…) or use PoaTokenProvider.fromEnvironment()");
-    }
+    check(value != null && !value.isBlank(), setting, setting + " is required but was "
+        + (value == null ? "not set" : "blank") + ": call PoaTokenProvider.builder()." + setting
+        + "(…) or use PoaTokenProvider.fromEnvironment()");
     return value.trim();
   }
 
-  private static void notNull(String setting, Object value) {
-    if (value == null) {
-      throw invalidSetting(setting, setting + " must not be null");
-    }
-  }
-
   private static void duration(String setting, Duration value, boolean zeroAllowed) {
-    if (value == null || value.isNegative() || value.isZero() && !zeroAllowed) {
-      throw invalidSetting(setting, setting + " must be " + (zeroAllowed ? "zero or " : "")
-          + "positive but was " + value);
-    }
+    check(value != null && !value.isNegative() && (zeroAllowed || !value.isZero()), setting,
+        setting + " must be " + (zeroAllowed ? "zero or " : "") + "positive but was " + value);
   }
 
   private static void between(String setting, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw invalidSetting(setting, setting + " must be between " + min + " and " + max
-          + " but was " + value);
-    }
+    check(value >= min && value <= max, setting, setting + " must be between " + min + " and "
+        + max + " but was " + value);
   }
 
   /**
@@ -159,29 +142,19 @@ record Settings(
       throw invalidSetting("baseUrl", "baseUrl is not a valid URL (" + e.getReason()
           + "): give the POA environment's address, such as https://poa.example.com");
     }
-    if (uri.getRawUserInfo() != null) {
-      throw invalidSetting("baseUrl", "baseUrl must not carry user info (credentials go in "
-          + "clientId and clientSecret): give only scheme, host, port and path");
-    }
+    check(uri.getRawUserInfo() == null, "baseUrl", "baseUrl must not carry user info "
+        + "(credentials go in clientId and clientSecret): give only scheme, host, port and path");
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     String host = uri.getHost();
-    if (host == null || !(scheme.equals("https") || scheme.equals("http"))) {
-      throw invalidSetting("baseUrl", "baseUrl must be an absolute https URL such as "
-          + "https://poa.example.com but was '" + url + "'");
-    }
-    if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
-      throw invalidSetting("baseUrl", "baseUrl has port " + uri.getPort()
-          + ", expected 1 to 65535, in '" + url + "'");
-    }
-    if (scheme.equals("http") && !isLoopback(host)) {
-      throw invalidSetting("baseUrl", "baseUrl must use https for host " + host + " but was '"
-          + url + "': the client secret would travel in clear text. Use https, or http only for a "
-          + "loopback host (localhost, 127.0.0.1, [::1])");
-    }
-    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw invalidSetting("baseUrl", "baseUrl must not have a query or fragment but was '"
-          + url + "'");
-    }
+    check(host != null && (scheme.equals("https") || scheme.equals("http")), "baseUrl", "baseUrl "
+        + "must be an absolute https URL such as https://poa.example.com but was '" + url + "'");
+    check(uri.getPort() == -1 || uri.getPort() >= 1 && uri.getPort() <= 65535, "baseUrl",
+        "baseUrl has port " + uri.getPort() + ", expected 1 to 65535, in '" + url + "'");
+    check(scheme.equals("https") || isLoopback(host), "baseUrl", "baseUrl must use https for "
+        + "host " + host + " but was '" + url + "': the client secret would travel in clear "
+        + "text. Use https, or http only for a loopback host (localhost, 127.0.0.1, [::1])");
+    check(uri.getRawQuery() == null && uri.getRawFragment() == null, "baseUrl", "baseUrl must "
+        + "not have a query or fragment but was '" + url + "'");
     while (url.endsWith("/")) {
       url = url.substring(0, url.length() - 1);
     }

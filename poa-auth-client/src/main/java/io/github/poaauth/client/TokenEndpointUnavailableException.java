@@ -47,11 +47,9 @@ public final class TokenEndpointUnavailableException extends PoaAuthException {
     UNEXPECTED
   }
 
-  /** Why no token could be had. */
   private final Reason reason;
-  /** The HTTP status for {@link Reason#HTTP_STATUS}, or -1. */
+  /** For {@link Reason#HTTP_STATUS}, else -1. */
   private final int httpStatus;
-  /** Whether a later call may succeed without a configuration change. */
   private final boolean retryable;
   /** {@code Retry-After} in milliseconds, or -1; a long so that the exception serializes. */
   private final long retryAfterMillis;
@@ -76,19 +74,14 @@ public final class TokenEndpointUnavailableException extends PoaAuthException {
   }
 
   /**
-   * Whether a later call may succeed without a configuration change.
-   *
-   * @return false for a TLS failure, a wrong address (redirect, 404, 405) or a closed provider
+   * {@return whether a later call may succeed without a configuration change}: not after a TLS
+   * failure, a wrong address (redirect, 404, 405) or on a closed provider.
    */
   public boolean isRetryable() {
     return retryable;
   }
 
-  /**
-   * How long the endpoint asked callers to wait, with a 408, 429 or 5xx.
-   *
-   * @return its {@code Retry-After}, at most 30 s, if it sent one
-   */
+  /** {@return the {@code Retry-After} of a 408, 429 or 5xx, at most 30 s, if one was sent} */
   public Optional<Duration> retryAfter() {
     return retryAfterMillis < 0 ? Optional.empty()
         : Optional.of(Duration.ofMillis(retryAfterMillis));

@@ -65,10 +65,15 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
     if (r == null || over(now, r.at, r.cooldown)) {
       return false;
     }
+    return Objects.equals(secretOrNull(secret), r.secret);
+  }
+
+  /** The secret now; null when the source fails (that failure is the request's to report). */
+  static String secretOrNull(Supplier<String> secret) {
     try {
-      return Objects.equals(secret.get(), r.secret);
+      return secret.get();
     } catch (RuntimeException e) {
-      return r.secret == null;
+      return null;
     }
   }
 
