@@ -13,6 +13,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -62,14 +64,14 @@ final class GuardedFetch implements AutoCloseable {
 
   private final Settings settings;
   private final TokenCall call;
-  private final HttpClients.Lease http;
+  private final JdkHttpTransport transport;
   private final CircuitBreaker breaker;
   private final Retry retry;
 
   GuardedFetch(Settings settings, Consumer<PoaTokenEvent> events) {
     this.settings = settings;
-    this.http = HttpClients.forSettings(settings);
-    this.call = new TokenCall(settings, http.client());
+    this.transport = JdkHttpTransport.forSettings(settings);
+    this.call = new TokenCall(settings, transport);
     Duration open = settings.breakerOpenDuration();
     CircuitBreakerConfig.Builder breakerConfig = CircuitBreakerConfig.custom()
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -187,6 +189,54 @@ final class GuardedFetch implements AutoCloseable {
     if (settings.retryRegistry() != null) {
       settings.retryRegistry().remove(retry.getName());
     }
-    http.release();
+    transport.close();
+  }
+
+  /**
+   * The circuit breaker's clock, which never jumps back: Resilience4j keeps the open state as a
+   * deadline, and a wall clock set back an hour would keep the breaker open an hour. Between two
+   * readings it advances by the larger of the source's step and the monotonic time that passed, so
+   * the open duration holds whichever way the wall clock jumps, and tests still move it forward.
+   */
+  static final class ForwardOnlyClock extends Clock {
+    private final Clock source;
+    private long lastSourceMillis;
+    private long lastNanos;
+    /** Nanoseconds since the epoch. */
+    private long shownNanos;
+
+    ForwardOnlyClock(Clock source) {
+      this.source = source;
+      this.lastSourceMillis = source.millis();
+      this.lastNanos = System.nanoTime();
+      this.shownNanos = lastSourceMillis * 1_000_000;
+    }
+
+    @Override
+    public synchronized long millis() {
+      long now = source.millis();
+      long nanos = System.nanoTime();
+      long monotonic = Math.max(0, nanos - lastNanos);
+      long stepped = (now - lastSourceMillis) * 1_000_000;
+      shownNanos += Math.max(stepped, monotonic);
+      lastSourceMillis = now;
+      lastNanos = nanos;
+      return shownNanos / 1_000_000;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return source.getZone();
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("ForwardOnlyClock has no zones");
+    }
   }
 }

@@ -6,6 +6,7 @@ import feign.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,13 +18,20 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,26 +39,45 @@ import org.slf4j.LoggerFactory;
  * Feign transport on {@link HttpClient} with one deadline for the whole exchange: the options'
  * connect plus read timeout. Not feign-java11's client: on JDK 17 a read blocked on its body
  * stream ignores interrupts, so a body that never ends would hold the refresh thread. Here the
- * HTTP client collects the body, capped; a late or interrupted exchange is cancelled. Redirects
- * are never followed ({@link HttpClients}).
+ * HTTP client collects the body, capped; a late or interrupted exchange is cancelled.
+ *
+ * <p>What every provider in a JVM shares, so that N providers cost O(1) threads: one HTTP client
+ * per connect timeout (a provider with its own proxy or {@link SSLContext} gets its own, closed
+ * with it), and two pools of at most 4 daemon threads each, idle threads ending after 30 s. Two
+ * pools, never one: a refresh thread blocks on the HTTP exchange, which needs an HTTP thread to
+ * complete. Redirects are never followed; HTTP/1.1 only.
  *
  * <p>Each exchange is one DEBUG line on logger {@code io.github.poaauth.client.http}: method, URL
  * (validated to hold no credentials), the names of the headers sent, then the status, body size
  * and time, or the exception's type. Never a header value or a body: both can carry the secret
  * or the token, and no redaction pattern catches every spelling.
  */
-final class JdkHttpTransport implements Client {
+final class JdkHttpTransport implements Client, AutoCloseable {
+  /** Runs background refreshes when the builder was given no executor. */
+  static final ExecutorService REFRESH = pool("poa-auth-refresh");
+  private static final ExecutorService HTTP = pool("poa-auth-http");
+  private static final Map<Duration, HttpClient> SHARED = new ConcurrentHashMap<>();
   private static final Logger LOG = LoggerFactory.getLogger("io.github.poaauth.client.http");
   /** Headers java.net.http sets itself and refuses from callers. */
   private static final Set<String> RESTRICTED =
       Set.of("content-length", "host", "connection", "expect", "upgrade");
+  /** Token and error bodies are a few hundred bytes: a body this large is not one. */
+  private static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final HttpClient http;
-  private final int maxBodyBytes;
+  private final boolean owned;
 
-  JdkHttpTransport(HttpClient http, int maxBodyBytes) {
+  private JdkHttpTransport(HttpClient http, boolean owned) {
     this.http = http;
-    this.maxBodyBytes = maxBodyBytes;
+    this.owned = owned;
+  }
+
+  static JdkHttpTransport forSettings(Settings s) {
+    if (s.proxy() == null && s.sslContext() == null) {
+      return new JdkHttpTransport(
+          SHARED.computeIfAbsent(s.connectTimeout(), t -> build(t, null, null)), false);
+    }
+    return new JdkHttpTransport(build(s.connectTimeout(), s.proxy(), s.sslContext()), true);
   }
 
   @Override
@@ -69,7 +96,7 @@ final class JdkHttpTransport implements Client {
         ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     long started = System.nanoTime();
     CompletableFuture<HttpResponse<byte[]>> exchange =
-        http.sendAsync(builder.build(), info -> new CappedBody(maxBodyBytes));
+        http.sendAsync(builder.build(), info -> new CappedBody(MAX_BODY_BYTES));
     HttpResponse<byte[]> response;
     try {
       response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -153,5 +180,45 @@ final class JdkHttpTransport implements Client {
     public void onComplete() {
       result.complete(bytes.toByteArray());
     }
+  }
+
+  /** Closes an HTTP client of this provider's own (AutoCloseable from JDK 21 on). */
+  @Override
+  public void close() {
+    if (owned && http instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception ignored) {
+        // Closing only ends its threads: nothing is lost.
+      }
+    }
+  }
+
+  private static HttpClient build(Duration connectTimeout, ProxySelector proxy, SSLContext ssl) {
+    HttpClient.Builder b = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(connectTimeout)
+        .executor(HTTP);
+    ProxySelector selector = proxy != null ? proxy : ProxySelector.getDefault();
+    if (selector != null) {
+      b.proxy(selector);
+    }
+    if (ssl != null) {
+      b.sslContext(ssl);
+    }
+    return b.build();
+  }
+
+  private static ExecutorService pool(String name) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), runnable -> {
+          Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 }

@@ -47,7 +47,7 @@ final class Refresher implements AutoCloseable {
     this.clock = settings.clock();
     this.secret = settings.clientSecret();
     this.fetch = new GuardedFetch(settings, this::emit);
-    this.executor = settings.executor() != null ? settings.executor() : HttpClients.REFRESH;
+    this.executor = settings.executor() != null ? settings.executor() : JdkHttpTransport.REFRESH;
     this.phase = settings.refreshJitter() ? ThreadLocalRandom.current().nextDouble() : 0;
   }
 

@@ -18,9 +18,9 @@ import feign.form.FormEncoder;
 import io.github.poaauth.api.TokenApi;
 import io.github.poaauth.api.model.OAuthError;
 import io.github.poaauth.api.model.TokenResponse;
+import io.github.poaauth.client.Failures.Redactor;
 import io.github.poaauth.client.TokenEndpointUnavailableException.Reason;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -57,10 +57,9 @@ final class TokenCall {
   private final Settings settings;
   private final JdkHttpTransport transport;
 
-  TokenCall(Settings settings, HttpClient http) {
+  TokenCall(Settings settings, JdkHttpTransport transport) {
     this.settings = settings;
-    // Token and error bodies are a few hundred bytes: a body this large is not one.
-    this.transport = new JdkHttpTransport(http, 64 * 1024);
+    this.transport = transport;
   }
 
   /**
