@@ -249,6 +249,9 @@ public final class PoaApiAuthorization {
    */
   public <R, X extends Exception> R exchange(Step<AccessToken, R, X> send,
       Step<R, Integer, X> status, Consumer<R> discard) throws X {
+    Objects.requireNonNull(send, "send");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(discard, "discard");
     AccessToken used = tokens.token();
     R answer = send.apply(used);
     Optional<AccessToken> retry;
