@@ -5,25 +5,31 @@ import feign.Client;
 import feign.Request;
 import feign.Response;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The one policy for sending POA's bearer token to POA's APIs; {@link #send java.net.http},
- * Feign ({@link #feignCapability()}) and the Spring Boot starter's adapters delegate to it.
+ * Feign ({@link #feignCapability()}) and the Spring Boot starter's adapters delegate to it, the
+ * blocking ones through {@link #exchange exchange}.
  *
  * <ul>
  *   <li><b>Hosts.</b> Only a request to an allowed host (exactly, any case; and port, if ports
@@ -52,16 +58,18 @@ public final class PoaApiAuthorization {
   private static final String BEARER = "Bearer ";
 
   private final PoaTokenProvider tokens;
-  private final AllowedHosts hosts;
+  private final Set<String> hosts;
+  /** {@code host} (any port) or {@code host:port}, lower case, as {@link URI} parses them. */
+  private final Set<String> allowed;
 
-  private PoaApiAuthorization(PoaTokenProvider tokens, AllowedHosts hosts) {
+  private PoaApiAuthorization(PoaTokenProvider tokens, Set<String> hosts, Set<String> allowed) {
     this.tokens = tokens;
     this.hosts = hosts;
+    this.allowed = allowed;
   }
 
   /**
    * Creates the policy for the given hosts.
-   *
    * @param tokens where tokens come from
    * @param hosts at least one host name, each optionally with a port
    *     ({@code api.poa.example.com:8443}); no scheme, no path
@@ -74,7 +82,6 @@ public final class PoaApiAuthorization {
 
   /**
    * Creates the policy for the given hosts.
-   *
    * @param tokens where tokens come from
    * @param hosts at least one host name, each optionally with a port
    * @return the authorization
@@ -82,7 +89,34 @@ public final class PoaApiAuthorization {
    */
   public static PoaApiAuthorization forHosts(PoaTokenProvider tokens, Collection<String> hosts) {
     Objects.requireNonNull(tokens, "tokens");
-    return new PoaApiAuthorization(tokens, AllowedHosts.of(hosts));
+    if (hosts == null || hosts.isEmpty()) {
+      throw new IllegalArgumentException("at least one allowed host is required, such as "
+          + "\"api.poa.example.com\": the token is only sent to these hosts");
+    }
+    Set<String> given = new LinkedHashSet<>();
+    Set<String> allowed = new HashSet<>();
+    for (String host : hosts) {
+      String h = host == null ? "" : host.trim().toLowerCase(Locale.ROOT);
+      URI uri = bareHost(h);
+      if (uri == null) {
+        throw new IllegalArgumentException("allowed host must be a bare host name such as "
+            + "\"api.poa.example.com\", optionally with a port, but was '" + host + "'");
+      }
+      given.add(h);
+      allowed.add(uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ':' + uri.getPort());
+    }
+    return new PoaApiAuthorization(tokens, Collections.unmodifiableSet(given), allowed);
+  }
+
+  /** {@code https://host}, when {@code host} is a host name with an optional port; else null. */
+  private static URI bareHost(String host) {
+    try {
+      URI uri = new URI("https://" + host);
+      return host.contains("/") || host.contains("@") || uri.getHost() == null
+          || uri.getPort() == 0 || uri.getPort() > 65535 ? null : uri;
+    } catch (URISyntaxException e) {
+      return null;
+    }
   }
 
   /** {@return the provider the tokens come from} */
@@ -92,33 +126,59 @@ public final class PoaApiAuthorization {
 
   /** {@return the allowed hosts as given, lower case, ports included, in the order given} */
   public Set<String> hosts() {
-    return hosts.given();
+    return hosts;
   }
 
   /**
    * Whether a request to this URI may carry the token, by the host rule above.
-   *
    * @param uri the request's URI
    * @return whether it may carry the token
    */
   public boolean mayCarryToken(URI uri) {
-    return hosts.allows(uri);
+    if (uri == null || uri.getHost() == null || uri.getScheme() == null
+        || uri.getRawUserInfo() != null) {
+      return false;
+    }
+    boolean https = uri.getScheme().equalsIgnoreCase("https");
+    if (!https && !(uri.getScheme().equalsIgnoreCase("http")
+        && Settings.isLoopback(uri.getHost()))) {
+      return false;
+    }
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+    return allowed.contains(host) || allowed.contains(host + ':' + port);
   }
 
   /**
-   * Like {@link #mayCarryToken(URI)}, judged by the URL's {@code scheme://authority}.
-   *
+   * Like {@link #mayCarryToken(URI)}, judged by the URL's {@code scheme://authority}, which
+   * decides who receives the request; without one, or with a malformed one, false.
    * @param url the request's absolute URL
    * @return whether a request to it may carry the token
    */
   public boolean mayCarryToken(String url) {
-    return hosts.allows(url);
+    String origin = originOf(url);
+    try {
+      return origin != null && mayCarryToken(new URI(origin));
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  /** {@code scheme://authority} as written at the start of {@code url}, or null. */
+  static String originOf(String url) {
+    int end = url == null ? -1 : url.indexOf("://");
+    if (end <= 0) {
+      return null;
+    }
+    for (end += 3; end < url.length() && "/?#".indexOf(url.charAt(end)) < 0; end++) {
+      // to the path, query or fragment
+    }
+    return url.substring(0, end);
   }
 
   /**
    * The 401 decision: the token to send a request once more with, by the rule above; blocks as
    * {@link PoaTokenProvider#token()} does.
-   *
    * @param status the status the request was answered with
    * @param sentAuthorization the {@code Authorization} header the request carried, or null
    * @return the token to retry with; empty when the answer stands: not a 401, no bearer token
@@ -138,7 +198,6 @@ public final class PoaApiAuthorization {
 
   /**
    * Like {@link #tokenForRetry(int, String)}, without blocking: for event-loop threads.
-   *
    * @param status the status the request was answered with
    * @param sentAuthorization the {@code Authorization} header the request carried, or null
    * @return a future of the token to retry with, completed exceptionally as
@@ -159,10 +218,60 @@ public final class PoaApiAuthorization {
   }
 
   /**
+   * A step of {@link #exchange}: sends a request with a token, or reads an answer's status.
+   * @param <T> the token, or the answer
+   * @param <R> the answer, or its status
+   * @param <X> what sending or reading throws
+   */
+  @FunctionalInterface
+  public interface Step<T, R, X extends Exception> {
+    /**
+     * {@return the answer to the request sent with the token, or the answer's status}
+     * @param input the token, or the answer
+     * @throws X when sending or reading fails
+     */
+    R apply(T input) throws X;
+  }
+
+  /**
+   * Sends a request that {@linkplain #mayCarryToken(URI) may carry the token}, for an adapter
+   * of a blocking HTTP client: with the current token, and once more with the one
+   * {@link #tokenForRetry tokenForRetry} gives after a 401. The first answer is discarded when
+   * the request is sent again, or when reading its status or deciding fails.
+   * @param send sends the request, without following redirects, with this token in its one
+   *     {@code Authorization} header
+   * @param status reads an answer's status
+   * @param discard releases an answer that does not go back to the caller
+   * @param <R> the answer type
+   * @param <X> what sending and reading throw
+   * @return the answer; the second one after a recovered 401
+   * @throws X as {@code send} or {@code status} does
+   */
+  public <R, X extends Exception> R exchange(Step<AccessToken, R, X> send,
+      Step<R, Integer, X> status, Consumer<R> discard) throws X {
+    Objects.requireNonNull(send, "send");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(discard, "discard");
+    AccessToken used = tokens.token();
+    R answer = send.apply(used);
+    Optional<AccessToken> retry;
+    try {
+      retry = tokenForRetry(status.apply(answer), used.authorizationHeader());
+    } catch (Exception e) {
+      discard.accept(answer);
+      throw e;
+    }
+    if (retry.isEmpty()) {
+      return answer;
+    }
+    discard.accept(answer);
+    return send.apply(retry.get());
+  }
+
+  /**
    * Sends a request by this policy; the token replaces any {@code Authorization} header. For
    * the 401 retry the body publisher must be repeatable ({@code ofString} and
-   * {@code ofByteArray} are); a first answer's {@link InputStream} body is closed.
-   *
+   * {@code ofByteArray} are); a first answer's {@code InputStream} body is closed.
    * @param http the client; for a request that carries the token it must not follow redirects
    *     ({@link HttpClient.Redirect#NEVER}, the JDK's default)
    * @param request the request
@@ -188,33 +297,39 @@ public final class PoaApiAuthorization {
           + " redirect points: build it with followRedirects(HttpClient.Redirect.NEVER)"
           + " (the default)");
     }
-    AccessToken used = tokens.token();
-    HttpResponse<T> response = http.send(withToken(request, used), handler);
-    Optional<AccessToken> retry = tokenForRetry(response.statusCode(), used.authorizationHeader());
-    if (retry.isEmpty()) {
-      return response;
+    try {
+      return exchange(token -> http.send(withToken(request, token), handler),
+          HttpResponse::statusCode, PoaApiAuthorization::closeBody);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e); // HttpClient.send throws no other checked exception
     }
+  }
+
+  private static void closeBody(HttpResponse<?> response) {
     if (response.body() instanceof AutoCloseable body) {
       try {
         body.close();
       } catch (Exception ignored) {
-        // The first answer is discarded anyway.
+        // The answer is discarded anyway.
       }
     }
-    return http.send(withToken(request, retry.get()), handler);
   }
 
   /**
    * This policy for a Feign client, judged by each request's final URL; add it with
    * {@code Feign.builder().addCapability(...)} (the Spring Boot starter registers it as a bean).
-   *
    * @return the capability
    */
   public Capability feignCapability() {
     return new FeignCapability(this);
   }
 
-  /** What {@link #feignCapability()} returns; public because Feign calls it by reflection. */
+  /**
+   * What {@link #feignCapability()} returns: wraps the Feign builder's client in the policy, once
+   * only. Public because Feign calls it by reflection.
+   */
   public static final class FeignCapability implements Capability {
     private final PoaApiAuthorization authorization;
 
@@ -222,12 +337,6 @@ public final class PoaApiAuthorization {
       this.authorization = authorization;
     }
 
-    /**
-     * Wraps the client in the policy, once only.
-     *
-     * @param client the Feign builder's client
-     * @return the wrapped client
-     */
     @Override
     public Client enrich(Client client) {
       return client instanceof AuthorizingClient
@@ -252,20 +361,9 @@ public final class PoaApiAuthorization {
           ? new Request.Options(options.connectTimeoutMillis(), TimeUnit.MILLISECONDS,
               options.readTimeoutMillis(), TimeUnit.MILLISECONDS, false)
           : options;
-      AccessToken used = authorization.tokens().token();
-      Response response = delegate.execute(withToken(request, used), noRedirects);
-      Optional<AccessToken> retry;
-      try {
-        retry = authorization.tokenForRetry(response.status(), used.authorizationHeader());
-      } catch (RuntimeException e) {
-        response.close();
-        throw e;
-      }
-      if (retry.isEmpty()) {
-        return response;
-      }
-      response.close();
-      return delegate.execute(withToken(request, retry.get()), noRedirects);
+      return authorization.exchange(
+          token -> delegate.execute(withToken(request, token), noRedirects),
+          Response::status, Response::close);
     }
 
     private static Request withToken(Request request, AccessToken token) {

@@ -3,9 +3,10 @@ package io.github.poaauth.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** What {@link AllowedHosts} judges from a URL given as a string: its origin only. */
+/** What {@link PoaApiAuthorization}'s host rule judges from a URL string: its origin only. */
 class AllowedHostsTest {
   private static final List<String> HOSTS = List.of("api.poa.example.com", "127.0.0.1:8443");
 
@@ -32,11 +33,24 @@ class AllowedHostsTest {
       "not a url",
       "");
 
+  /** Judging hosts asks the provider for nothing: it only has to exist. */
+  private static final PoaTokenProvider TOKENS = PoaTokenProvider.builder()
+      .baseUrl("https://poa.example.com").clientId("partner-1").clientSecret("top-secret").build();
+
+  @AfterAll
+  static void close() {
+    TOKENS.close();
+  }
+
+  private static PoaApiAuthorization forHosts(List<String> hosts) {
+    return PoaApiAuthorization.forHosts(TOKENS, hosts);
+  }
+
   @Test
   void judgements() {
-    AllowedHosts hosts = AllowedHosts.of(HOSTS);
+    PoaApiAuthorization hosts = forHosts(HOSTS);
 
-    assertThat(URLS.stream().filter(hosts::allows).toList())
+    assertThat(URLS.stream().filter(hosts::mayCarryToken).toList())
         .containsExactly(
             "https://api.poa.example.com/v2/folios",
             "https://api.poa.example.com",
@@ -47,21 +61,21 @@ class AllowedHostsTest {
             "HTTPS://API.POA.EXAMPLE.COM/v2/folios",
             "http://127.0.0.1:8443/x",
             "https://api.poa.example.com/a b"); // the origin decides; the path plays no part
-    assertThat(hosts.allows((String) null)).isFalse();
-    assertThat(hosts.allows((java.net.URI) null)).isFalse();
+    assertThat(hosts.mayCarryToken((String) null)).isFalse();
+    assertThat(hosts.mayCarryToken((java.net.URI) null)).isFalse();
   }
 
   @Test
   void origin_endsWhereTheAuthorityEnds() {
-    assertThat(AllowedHosts.originOf("https://a.example:8443/x?y#z")).isEqualTo("https://a.example:8443");
-    assertThat(AllowedHosts.originOf("https://a.example?y")).isEqualTo("https://a.example");
-    assertThat(AllowedHosts.originOf("https://a.example")).isEqualTo("https://a.example");
-    assertThat(AllowedHosts.originOf("/relative")).isNull();
+    assertThat(PoaApiAuthorization.originOf("https://a.example:8443/x?y#z")).isEqualTo("https://a.example:8443");
+    assertThat(PoaApiAuthorization.originOf("https://a.example?y")).isEqualTo("https://a.example");
+    assertThat(PoaApiAuthorization.originOf("https://a.example")).isEqualTo("https://a.example");
+    assertThat(PoaApiAuthorization.originOf("/relative")).isNull();
   }
 
   @Test
   void hosts_areKeptAsGiven_inOrder_lowerCase() {
-    assertThat(AllowedHosts.of(List.of("B.example:8443", "a.example")).given())
+    assertThat(forHosts(List.of("B.example:8443", "a.example")).hosts())
         .containsExactly("b.example:8443", "a.example");
   }
 }

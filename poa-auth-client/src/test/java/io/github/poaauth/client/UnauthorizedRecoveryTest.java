@@ -1,6 +1,7 @@
 package io.github.poaauth.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import feign.Client;
 import feign.Feign;
@@ -8,10 +9,13 @@ import feign.RequestLine;
 import feign.Response;
 import io.github.poaauth.sandbox.PoaSandbox;
 import io.github.poaauth.sandbox.PoaSandboxExtension;
+import io.github.poaauth.sandbox.Reply;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -93,6 +97,55 @@ class UnauthorizedRecoveryTest {
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).contains("invalid_request");
     assertThat(POA.sandbox().tokenRequestCount()).isZero();
+  }
+
+  /** The flow every blocking adapter goes through, with answers that are plain strings. */
+  @Test
+  void exchange_401_discardsTheFirstAnswer_andSendsOnceMoreWithAFreshToken() {
+    List<String> sent = new ArrayList<>();
+    List<String> discarded = new ArrayList<>();
+
+    String answer = poa.exchange(token -> {
+      sent.add(token.authorizationHeader());
+      return sent.size() == 1 ? "first" : "second";
+    }, a -> a.equals("first") ? 401 : 200, discarded::add);
+
+    assertThat(answer).isEqualTo("second");
+    assertThat(discarded).containsExactly("first");
+    assertThat(sent).hasSize(2).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void exchange_answerThatStands_isNeitherDiscardedNorSentAgain() {
+    List<String> discarded = new ArrayList<>();
+
+    String ok = poa.exchange(token -> "ok", a -> 200, discarded::add);
+    String forbidden = poa.exchange(token -> "forbidden", a -> 403, discarded::add);
+
+    assertThat(List.of(ok, forbidden)).containsExactly("ok", "forbidden");
+    assertThat(discarded).isEmpty();
+  }
+
+  @Test
+  void exchange_whenReadingTheStatusFails_discardsTheAnswer_andThrowsThat() {
+    List<String> discarded = new ArrayList<>();
+    IOException unreadable = new IOException("unreadable");
+
+    assertThatThrownBy(() -> poa.exchange(token -> "answer", a -> {
+      throw unreadable;
+    }, discarded::add)).isSameAs(unreadable);
+    assertThat(discarded).containsExactly("answer");
+  }
+
+  @Test
+  void exchange_whenNoFreshTokenCanBeHad_discardsThe401_andThrowsWhatTheProviderThrows() {
+    tokens.token();
+    POA.sandbox().faults().enqueue(Reply.json(401, "{\"error\":\"invalid_client\"}"));
+    List<String> discarded = new ArrayList<>();
+
+    assertThatThrownBy(() -> poa.exchange(token -> "401", a -> 401, discarded::add))
+        .isInstanceOf(PoaAuthException.class);
+    assertThat(discarded).containsExactly("401");
   }
 
   @Test

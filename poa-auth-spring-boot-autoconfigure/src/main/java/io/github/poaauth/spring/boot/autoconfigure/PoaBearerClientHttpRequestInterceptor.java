@@ -4,7 +4,6 @@ import io.github.poaauth.client.AccessToken;
 import io.github.poaauth.client.PoaApiAuthorization;
 import java.io.IOException;
 import java.util.Objects;
-import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
@@ -16,8 +15,8 @@ import org.springframework.http.client.support.HttpRequestWrapper;
  * {@link PoaApiAuthorization}'s policy for {@code RestClient} (and {@code RestTemplate}): a
  * request that {@linkplain PoaApiAuthorization#mayCarryToken(java.net.URI) may carry the token}
  * gets {@code Authorization: Bearer <token>} (any other one replaced), and is sent once more
- * with a fresh token after a {@code 401}; a second 401 goes back to the caller. Requests to
- * other hosts are not touched.
+ * with a fresh token after a {@code 401} ({@link PoaApiAuthorization#exchange}); a second 401
+ * goes back to the caller. Requests to other hosts are not touched.
  *
  * <p>The starter adds it to every {@code RestClient.Builder} through a
  * {@code RestClientCustomizer}, together with a request factory that sends token-bearing
@@ -43,21 +42,8 @@ public class PoaBearerClientHttpRequestInterceptor implements ClientHttpRequestI
     if (!authorization.mayCarryToken(request.getURI())) {
       return execution.execute(request, body);
     }
-    AccessToken used = authorization.tokens().token();
-    ClientHttpResponse response = execution.execute(withToken(request, used), body);
-    Optional<AccessToken> retry;
-    try {
-      retry = authorization.tokenForRetry(response.getStatusCode().value(),
-          used.authorizationHeader());
-    } catch (RuntimeException e) {
-      response.close();
-      throw e;
-    }
-    if (retry.isEmpty()) {
-      return response;
-    }
-    response.close();
-    return execution.execute(withToken(request, retry.get()), body);
+    return authorization.exchange(token -> execution.execute(withToken(request, token), body),
+        response -> response.getStatusCode().value(), ClientHttpResponse::close);
   }
 
   private static HttpRequest withToken(HttpRequest request, AccessToken token) {
