@@ -27,12 +27,16 @@ import java.util.function.ToDoubleFunction;
  * <pre>
  * java -cp poa-auth-benchmarks/target/benchmarks.jar \
  *     io.github.poaauth.benchmarks.StarterStartupHarness --rounds=20 --markdown=starter.md \
- *     --classpath=SAMPLE_RUNTIME_CLASSPATH:poa-auth-benchmarks/target/poa-auth-benchmarks-VERSION.jar
+ *     --classpath-file=poa-auth-spring-boot-sample/target/runtime.classpath \
+ *     --classpath=poa-auth-spring-boot-sample/target/poa-auth-spring-boot-sample-VERSION.jar \
+ *     --classpath=poa-auth-benchmarks/target/poa-auth-benchmarks-VERSION.jar
  * </pre>
  *
  * <p>Every run is {@link SpringStartupProbe} in its own JVM ({@code --java}, default this one's;
- * {@code --jvm-option=OPTION} adds one), on {@code --classpath}, which must hold the application
- * ({@code --app}, default the sample's), its runtime dependencies and the probe. The two modes
+ * {@code --jvm-option=OPTION} adds one), on the classpath that the {@code --classpath=PATHS} and
+ * {@code --classpath-file=FILE} arguments (a file such as {@code dependency:build-classpath}
+ * writes) make up in their order, which must hold the application ({@code --app}, default the
+ * sample's), its runtime dependencies and the probe. The two modes
  * differ in one argument, {@code --spring.autoconfigure.exclude=} poa-auth's auto-configurations;
  * the classpath, the application's own beans and the environment are the same. The environment
  * points the starter at one {@code poa-auth-sandbox} on loopback that the harness starts once
@@ -99,7 +103,7 @@ public final class StarterStartupHarness {
 
   public static void main(String[] args) throws Exception {
     int rounds = 20;
-    String classpath = null;
+    List<String> classpath = new ArrayList<>();
     String app = SAMPLE;
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> jvmOptions = new ArrayList<>();
@@ -108,7 +112,10 @@ public final class StarterStartupHarness {
       if (arg.startsWith("--rounds=")) {
         rounds = Integer.parseInt(arg.substring("--rounds=".length()));
       } else if (arg.startsWith("--classpath=")) {
-        classpath = arg.substring("--classpath=".length());
+        classpath.add(arg.substring("--classpath=".length()));
+      } else if (arg.startsWith("--classpath-file=")) {
+        classpath.add(Files.readString(Path.of(arg.substring("--classpath-file=".length())),
+            StandardCharsets.UTF_8).strip());
       } else if (arg.startsWith("--app=")) {
         app = arg.substring("--app=".length());
       } else if (arg.startsWith("--java=")) {
@@ -119,17 +126,18 @@ public final class StarterStartupHarness {
         markdown = Path.of(arg.substring("--markdown=".length()));
       } else {
         throw new IllegalArgumentException("unknown argument: " + arg
-            + " (use --rounds=N, --classpath=CP, --app=CLASS, --java=PATH, --jvm-option=OPTION...,"
+            + " (use --rounds=N, --classpath=PATHS..., --classpath-file=FILE..., --app=CLASS, --java=PATH, --jvm-option=OPTION...,"
             + " --markdown=FILE)");
       }
     }
-    if (classpath == null || rounds < 1) {
+    if (classpath.isEmpty() || rounds < 1) {
       throw new IllegalArgumentException("need --classpath (the application's runtime classpath"
           + " and this module's jar) and --rounds of at least 1");
     }
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", classpath, SpringStartupProbe.class.getName()));
+    command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath),
+        SpringStartupProbe.class.getName()));
 
     String loadBefore = ColdStartHarness.loadAverage();
     Results results;
