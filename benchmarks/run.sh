@@ -50,7 +50,8 @@ if [[ $mode == full ]]; then
   many_opts=(--counts=1,10,100,1000)
   fleet_opts=(--providers=1000 --lifetime-s=60 --lifetimes=3 --step-ms=250)
   vt_opts=(--callers=10000 --latency-ms=200 --rounds=5)
-  starter_rounds=20
+  # Each round waits for quiet CPUs (other processes' builds), 15 minutes at the most in all.
+  starter_opts=(--rounds=20 --max-busy=0.25 --max-wait-s=900)
 else
   report=$out/BENCHMARKS.md
   jmh_opts=(-f 1 -wi 1 -w 100ms -i 1 -r 100ms)
@@ -60,7 +61,7 @@ else
   many_opts=(--counts=1,10)
   fleet_opts=(--providers=50 --lifetime-s=60 --lifetimes=3 --step-ms=500)
   vt_opts=(--callers=500 --latency-ms=20 --rounds=1)
-  starter_rounds=1
+  starter_opts=(--rounds=1)
 fi
 
 loads=()
@@ -219,7 +220,7 @@ if $has_sample; then
     -name 'poa-auth-spring-boot-sample-*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' \
     | head -n 1)
   starter_cmd=("$java" -cp "$jar" io.github.poaauth.benchmarks.StarterStartupHarness
-    "--rounds=$starter_rounds" "--classpath-file=$sample_classpath"
+    "${starter_opts[@]}" "--classpath-file=$sample_classpath"
     "--classpath=$sample_jar" "--classpath=$minimal_jar" "--markdown=$out/starter-startup.md")
   say "${starter_cmd[*]}"
   note_load "before the starter's start-up"
@@ -237,8 +238,8 @@ difference is what the starter's auto-configuration adds, not the cost of its ja
 on the classpath. The starter points at one \`poa-auth-sandbox\` on loopback; it fetches no token
 at start (the count below). Each round runs both, the order alternating; the cost is the median
 of the rounds' differences, and its ratio to the sample's start is the figure the starter keeps
-under 5 %. Elapsed times on a shared machine move with its load; CPU times, class counts and
-memory much less. Heap is \`MemoryMXBean\` heap used after two \`System.gc()\` once \`run\`
+under 5 %. Elapsed and CPU times move with the machine's load, which is why each round first
+waits for the CPUs to be quiet; class counts and memory do not. Heap is \`MemoryMXBean\` heap used after two \`System.gc()\` once \`run\`
 returned.
 
 $(cat "$out/starter-startup.md")"

@@ -36,10 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * are Spring's own {@code getTimeTaken()} of {@code ApplicationStartedEvent} (what its "Started
  * ... in X seconds" log line reports) and {@code ApplicationReadyEvent}, both from the start of
  * {@code SpringApplication.run}; {@code jvm-ready-ms} is the JVM's uptime when {@code run}
- * returned, {@code main-cpu-ms} the CPU time of the thread that ran it and
- * {@code process-cpu-ms} that of the whole JVM so far (compiler and GC threads too), which the
- * other processes of a busy machine disturb less than they do elapsed time; {@code heap-bytes} is the heap in use after {@code System.gc()}, with
- * {@code non-heap-bytes} (metaspace, code cache) and the loaded classes beside it;
+ * returned; {@code main-cpu-ms} is the CPU time of the thread that ran it and
+ * {@code process-cpu-ms} that of the whole JVM (compiler and GC threads too) by then, which
+ * other processes disturb less than elapsed time; {@code heap-bytes} is the heap in use after
+ * {@code System.gc()}, with metaspace, all non-heap pools and the loaded classes beside it;
  * {@code poa-providers} counts {@code PoaTokenProvider} beans and {@code beans} names every bean
  * definition, so that the harness can check and show what the two modes differ in.
  *

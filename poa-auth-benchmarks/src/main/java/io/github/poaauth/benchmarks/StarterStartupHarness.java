@@ -42,7 +42,11 @@ import java.util.function.ToDoubleFunction;
  * points the starter at one {@code poa-auth-sandbox} on loopback that the harness starts once
  * ({@code POA_AUTH_BASE_URL}, {@code POA_CLIENT_ID}, {@code POA_CLIENT_SECRET},
  * {@code POA_AUTH_API_HOSTS}, {@code PARTNER_POA_API_URL}); its token request count, reported,
- * shows whether start-up fetched a token. Each mode runs once untimed first (page cache); those
+ * shows whether start-up fetched a token. With {@code --max-busy=F} each round waits until the
+ * machine's CPUs were busy at most the fraction {@code F} of a 2-second sample
+ * ({@code /proc/stat}, while the harness itself is idle), for {@code --max-wait-s} (default 900)
+ * over all rounds at the most: pairing cancels load that is alike for both runs of a round, not a
+ * build that starts in the middle of one. Each mode runs once untimed first (page cache); those
  * runs give the bean definitions only one mode has. A "with" run must have one
  * {@code PoaTokenProvider} bean and a "without" run none, or the harness stops.
  */
@@ -81,8 +85,8 @@ public final class StarterStartupHarness {
   record Metric(String label, ToDoubleFunction<Run> value, String format) {}
 
   static final List<Metric> METRICS = List.of(
-      new Metric("`SpringApplication.run` to `ApplicationStartedEvent` (Spring's \"Started ... in\"),"
-          + " ms", Run::startedMs, "%.0f"),
+      new Metric("`SpringApplication.run` to `ApplicationStartedEvent`"
+          + " (Spring's \"Started ... in\"), ms", Run::startedMs, "%.0f"),
       new Metric("`SpringApplication.run` to `ApplicationReadyEvent`, ms", Run::readyMs, "%.0f"),
       new Metric("JVM start to `run` returned (JVM uptime), ms", Run::jvmReadyMs, "%.0f"),
       new Metric("CPU time of the main thread at that point, ms", Run::mainCpuMs, "%.0f"),
@@ -95,8 +99,16 @@ public final class StarterStartupHarness {
       new Metric("classes loaded", run -> run.classes(), "%.0f"),
       new Metric("bean definitions", run -> run.beans().size(), "%.0f"));
 
-  /** Each mode's untimed first run and its runs in round order. */
-  record Results(Run firstWith, Run firstWithout, List<Run> with, List<Run> without) {}
+  /**
+   * Each mode's untimed first run and its runs in round order; how busy the CPUs were just before
+   * each round, the seconds spent waiting for them to be quiet, and the rounds that began busier
+   * (the wait ran out).
+   */
+  record Results(Run firstWith, Run firstWithout, List<Run> with, List<Run> without,
+      List<Double> busyBefore, long waitedSeconds, int roundsAboveLimit) {}
+
+  /** Waiting for quiet CPUs before each round: busy at most this fraction; seconds for all. */
+  record BusyLimit(double maxBusy, long maxWaitSeconds) {}
 
   private StarterStartupHarness() {
   }
@@ -108,6 +120,8 @@ public final class StarterStartupHarness {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> jvmOptions = new ArrayList<>();
     Path markdown = null;
+    double maxBusy = 1;
+    long maxWaitSeconds = 900;
     for (String arg : args) {
       if (arg.startsWith("--rounds=")) {
         rounds = Integer.parseInt(arg.substring("--rounds=".length()));
@@ -124,9 +138,14 @@ public final class StarterStartupHarness {
         jvmOptions.add(arg.substring("--jvm-option=".length()));
       } else if (arg.startsWith("--markdown=")) {
         markdown = Path.of(arg.substring("--markdown=".length()));
+      } else if (arg.startsWith("--max-busy=")) {
+        maxBusy = Double.parseDouble(arg.substring("--max-busy=".length()));
+      } else if (arg.startsWith("--max-wait-s=")) {
+        maxWaitSeconds = Long.parseLong(arg.substring("--max-wait-s=".length()));
       } else {
         throw new IllegalArgumentException("unknown argument: " + arg
-            + " (use --rounds=N, --classpath=PATHS..., --classpath-file=FILE..., --app=CLASS, --java=PATH, --jvm-option=OPTION...,"
+            + " (use --rounds=N, --classpath=PATHS..., --classpath-file=FILE..., --app=CLASS,"
+            + " --java=PATH, --jvm-option=OPTION..., --max-busy=F, --max-wait-s=S,"
             + " --markdown=FILE)");
       }
     }
@@ -139,6 +158,7 @@ public final class StarterStartupHarness {
     command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath),
         SpringStartupProbe.class.getName()));
 
+    BusyLimit limit = new BusyLimit(maxBusy, maxWaitSeconds);
     String loadBefore = ColdStartHarness.loadAverage();
     Results results;
     int tokenRequests;
@@ -148,11 +168,11 @@ public final class StarterStartupHarness {
           "POA_CLIENT_SECRET", sandbox.defaultClientSecret(),
           "POA_AUTH_API_HOSTS", sandbox.apiEndpoint().getHost(),
           "PARTNER_POA_API_URL", sandbox.apiEndpoint().toString());
-      results = measure(command, app, env, rounds);
+      results = measure(command, app, env, rounds, limit);
       tokenRequests = sandbox.tokenRequestCount();
     }
     String loadAfter = ColdStartHarness.loadAverage();
-    String table = markdown(results, tokenRequests, loadBefore, loadAfter,
+    String table = markdown(results, tokenRequests, loadBefore, loadAfter, limit,
         String.join(" ", command.subList(0, command.indexOf("-cp"))) + " -cp CLASSPATH "
             + SpringStartupProbe.class.getName() + " with|without " + app);
     System.out.println(table);
@@ -161,8 +181,8 @@ public final class StarterStartupHarness {
     }
   }
 
-  static Results measure(List<String> command, String app, Map<String, String> env, int rounds)
-      throws IOException, InterruptedException {
+  static Results measure(List<String> command, String app, Map<String, String> env, int rounds,
+      BusyLimit limit) throws IOException, InterruptedException {
     Run firstWith = run(command, WITH, app, env);
     Run firstWithout = run(command, WITHOUT, app, env);
     if (firstWith.providers() != 1 || firstWithout.providers() != 0) {
@@ -174,9 +194,24 @@ public final class StarterStartupHarness {
         firstWith.startedMs(), firstWithout.startedMs());
     List<Run> with = new ArrayList<>();
     List<Run> without = new ArrayList<>();
+    List<Double> busyBefore = new ArrayList<>();
+    long waitedNanos = 0;
+    int aboveLimit = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limit.maxWaitSeconds());
     for (int round = 0; round < rounds; round++) {
+      double busy = busyFraction();
+      long waitStart = System.nanoTime();
+      while (busy > limit.maxBusy() && System.nanoTime() < deadline) {
+        busy = busyFraction();
+      }
+      waitedNanos += System.nanoTime() - waitStart;
+      if (busy > limit.maxBusy()) {
+        aboveLimit++;
+      }
+      busyBefore.add(busy);
       List<String> order = round % 2 == 0 ? List.of(WITH, WITHOUT) : List.of(WITHOUT, WITH);
-      StringBuilder line = new StringBuilder("round " + (round + 1) + "/" + rounds + ":");
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+          "round %d/%d (CPUs %.0f %% busy before):", round + 1, rounds, 100 * busy));
       for (String mode : order) {
         Run run = run(command, mode, app, env);
         (mode.equals(WITH) ? with : without).add(run);
@@ -185,7 +220,41 @@ public final class StarterStartupHarness {
       }
       System.err.println(line);
     }
-    return new Results(firstWith, firstWithout, with, without);
+    return new Results(firstWith, firstWithout, with, without, busyBefore,
+        TimeUnit.NANOSECONDS.toSeconds(waitedNanos), aboveLimit);
+  }
+
+  /**
+   * The fraction of all CPUs' time that was not idle (nor waiting for I/O) during the next 2
+   * seconds, from {@code /proc/stat}; 0 where there is none (no waiting then).
+   */
+  static double busyFraction() throws InterruptedException {
+    long[] before = cpuTimes();
+    Thread.sleep(2_000);
+    long[] after = cpuTimes();
+    if (before == null || after == null) {
+      return 0;
+    }
+    long total = 0;
+    for (int i = 0; i < after.length; i++) {
+      total += after[i] - before[i];
+    }
+    long idle = (after[3] - before[3]) + (after[4] - before[4]);
+    return total == 0 ? 0 : 1 - (double) idle / total;
+  }
+
+  /** The first line of /proc/stat: user, nice, system, idle, iowait, irq, softirq, steal. */
+  private static long[] cpuTimes() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split(" +");
+      long[] times = new long[8];
+      for (int i = 0; i < times.length; i++) {
+        times[i] = Long.parseLong(fields[i + 1]);
+      }
+      return times;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static Run run(List<String> command, String mode, String app, Map<String, String> env)
@@ -251,14 +320,22 @@ public final class StarterStartupHarness {
   }
 
   static String markdown(Results results, int tokenRequests, String loadBefore, String loadAfter,
-      String command) {
+      BusyLimit limit, String command) {
     int rounds = results.with().size();
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "%d rounds of two fresh JVMs, one \"with\" and one"
+    md.append(String.format(Locale.ROOT, "%d round%s of two fresh JVMs, one \"with\" and one"
         + " \"without\", in alternating order (\"with\" first in odd rounds), after one untimed run"
         + " of each. Token requests the sandbox received during all %d runs: %d. Load average"
-        + " (1, 5, 15 min) %s before, %s after. Each run: `%s`.%n%n", rounds, 2 * rounds + 2,
+        + " (1, 5, 15 min) %s before, %s after. Each run: `%s`.%n%n", rounds,
+        rounds == 1 ? "" : "s", 2 * rounds + 2,
         tokenRequests, loadBefore, loadAfter, command));
+    if (limit.maxBusy() < 1) {
+      md.append(String.format(Locale.ROOT, "Each round began once the CPUs had been at most %.0f %%"
+          + " busy for 2 seconds (other processes: the harness is idle then), waiting %d s at the"
+          + " most over all rounds: %d s of waiting; %d rounds began busier.%n%n",
+          100 * limit.maxBusy(), limit.maxWaitSeconds(), results.waitedSeconds(),
+          results.roundsAboveLimit()));
+    }
     md.append("| | with the starter: median | without: median | with − without: median of the"
         + " rounds' differences | middle half of the differences | median difference / median"
         + " with |\n");
@@ -285,6 +362,9 @@ public final class StarterStartupHarness {
         + " order; untimed first run in brackets):\n\n");
     md.append(runList(WITH, results.firstWith(), results.with()));
     md.append(runList(WITHOUT, results.firstWithout(), results.without()));
+    md.append("- CPUs busy in the 2 s before the round, %: ").append(String.join(", ",
+        results.busyBefore().stream().map(busy -> String.format(Locale.ROOT, "%.0f", 100 * busy))
+            .toList())).append('\n');
     return md.toString();
   }
 
