@@ -239,8 +239,8 @@ on the classpath. The starter points at one \`poa-auth-sandbox\` on loopback; it
 at start (the count below). Each round runs both, the order alternating; the cost is the median
 of the rounds' differences, and its ratio to the sample's start is the figure the starter keeps
 under 5 %. Elapsed and CPU times move with the machine's load, which is why each round first
-waits for the CPUs to be quiet; class counts and memory do not. Heap is \`MemoryMXBean\` heap used after two \`System.gc()\` once \`run\`
-returned.
+waits for the CPUs to be quiet; class counts and memory do not. Heap is \`MemoryMXBean\` heap
+used after two \`System.gc()\` once \`run\` returned.
 
 $(cat "$out/starter-startup.md")"
 else
