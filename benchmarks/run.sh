@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs poa-auth's benchmarks and writes a report of what it measured, under target/ only.
 #
-#   benchmarks/run.sh           full run (about 8 minutes on 2 cores): JMH at 1 and 2 threads
+#   benchmarks/run.sh           full run (about 11 minutes on 2 cores): JMH at 1 and 2 threads
 #                               with the GC profiler, the refresh-boundary harness (64 threads,
 #                               paced and unpaced), many providers, a fleet, the CLI's cold
 #                               start paired with a minimal java.net.http program (10 rounds),
 #                               10,000 virtual against 10,000 platform threads (on JDK 21+:
-#                               the run's JDK if it is one, else POA_JDK25_HOME or Temurin 25);
+#                               the run's JDK if it is one, else POA_JDK25_HOME or Temurin 25),
+#                               the Spring Boot sample's start with and without the starter
+#                               (20 rounds);
 #                               writes poa-auth-benchmarks/target/reports/BENCHMARKS.md, which
 #                               scripts/update-docs.sh copies to docs/BENCHMARKS.md
 #   benchmarks/run.sh --smoke   the same steps in seconds, to check that they work; writes only
@@ -25,7 +27,7 @@ for arg in "$@"; do
   case "$arg" in
     --smoke) mode=smoke ;;
     --cli-baseline=?*) cli_baseline=$(realpath "${arg#--cli-baseline=}") ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument '$arg': use no argument (full run), --smoke, --cli-baseline=JAR" >&2
        exit 2 ;;
   esac
@@ -48,6 +50,8 @@ if [[ $mode == full ]]; then
   many_opts=(--counts=1,10,100,1000)
   fleet_opts=(--providers=1000 --lifetime-s=60 --lifetimes=3 --step-ms=250)
   vt_opts=(--callers=10000 --latency-ms=200 --rounds=5)
+  # Each round waits for quiet CPUs (other processes' builds), 15 minutes at the most in all.
+  starter_opts=(--rounds=20 --max-busy=0.25 --max-wait-s=900)
 else
   report=$out/BENCHMARKS.md
   jmh_opts=(-f 1 -wi 1 -w 100ms -i 1 -r 100ms)
@@ -57,6 +61,7 @@ else
   many_opts=(--counts=1,10)
   fleet_opts=(--providers=50 --lifetime-s=60 --lifetimes=3 --step-ms=500)
   vt_opts=(--callers=500 --latency-ms=20 --rounds=1)
+  starter_opts=(--rounds=1)
 fi
 
 loads=()
@@ -70,7 +75,19 @@ if grep -q '<module>poa-auth-cli</module>' pom.xml; then
   modules+=,poa-auth-cli
   has_cli=true
 fi
+has_sample=false
+if grep -q '<module>poa-auth-spring-boot-sample</module>' pom.xml; then
+  modules+=,poa-auth-spring-boot-sample
+  has_sample=true
+fi
 build_cmd=(./mvnw -B -ntp -q -pl "$modules" -am package -DskipTests)
+# The sample's runtime classpath, for the starter's start-up step (every module of the reactor
+# writes its own target/runtime.classpath; that one is read).
+sample_classpath=poa-auth-spring-boot-sample/target/runtime.classpath
+if $has_sample; then
+  build_cmd+=(dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath
+    -DincludeScope=runtime)
+fi
 say "${build_cmd[*]}"
 "${build_cmd[@]}"
 rm -rf "$out" && mkdir -p "$out" "$(dirname "$report")"
@@ -194,6 +211,42 @@ else
 \`$cli_jar\`."
 fi
 
+# --- the Spring Boot sample's start-up, with and without the starter ---------------------------
+# Fresh JVMs in pairs (order alternating); both on the sample's classpath, "without" excluding
+# the starter's auto-configurations. One sandbox (in the harness's JVM) for the starter to point at.
+starter_cmd=()
+if $has_sample; then
+  sample_jar=$(find poa-auth-spring-boot-sample/target -maxdepth 1 \
+    -name 'poa-auth-spring-boot-sample-*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' \
+    | head -n 1)
+  starter_cmd=("$java" -cp "$jar" io.github.poaauth.benchmarks.StarterStartupHarness
+    "${starter_opts[@]}" "--classpath-file=$sample_classpath"
+    "--classpath=$sample_jar" "--classpath=$minimal_jar" "--markdown=$out/starter-startup.md")
+  say "${starter_cmd[*]}"
+  note_load "before the starter's start-up"
+  "${starter_cmd[@]}" > /dev/null
+  note_load "after the starter's start-up"
+  starter_section="\`StarterStartupHarness\` (command above): the Spring Boot sample
+(\`poa-auth-spring-boot-sample\`: OpenFeign, RestClient, Actuator, Prometheus, poa-auth-micrometer
+and the starter) started in a fresh JVM per run (\`SpringStartupProbe\`, default JVM options),
+*with* the starter as it is and *without* it: the same classpath, application, arguments and
+environment, plus \`--spring.autoconfigure.exclude=\` the starter's auto-configurations
+(\`PoaAuthAutoConfiguration\`, \`PoaAuthHealthAutoConfiguration\`,
+\`PoaAuthMetricsAutoConfiguration\`, read from its \`AutoConfiguration.imports\`). The sample's
+own beans (its Feign client and RestClient) depend on no poa-auth bean and are in both; so the
+difference is what the starter's auto-configuration adds, not the cost of its jars merely being
+on the classpath. The starter points at one \`poa-auth-sandbox\` on loopback; it fetches no token
+at start (the count below). Each round runs both, the order alternating; the cost is the median
+of the rounds' differences, and its ratio to the sample's start is the figure the starter keeps
+under 5 %. Elapsed and CPU times move with the machine's load, which is why each round first
+waits for the CPUs to be quiet; class counts and memory do not. Heap is \`MemoryMXBean\` heap
+used after two \`System.gc()\` once \`run\` returned.
+
+$(cat "$out/starter-startup.md")"
+else
+  starter_section="Not measured: \`poa-auth-spring-boot-sample\` is not a module of this checkout."
+fi
+
 # --- the report (docs/BENCHMARKS.md once scripts/update-docs.sh copies it) ---------------------
 mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
@@ -240,6 +293,7 @@ ${fleet_cmd[*]}
 ${vt_cmd[*]}
 EOF
   if (( ${#cold_cmd[@]} )); then printf '%q ' "${cold_cmd[@]}"; echo; fi
+  if (( ${#starter_cmd[@]} )); then echo "${starter_cmd[*]}"; fi
   cat <<EOF
 \`\`\`
 
@@ -339,6 +393,10 @@ $(cat "$out/virtual-threads.md")
 ## Cold start
 
 $cold_section
+
+## Spring Boot start-up: what the starter adds
+
+$starter_section
 EOF
 } > "$report.tmp"
 mv "$report.tmp" "$report"
@@ -349,6 +407,7 @@ if [[ $mode == smoke ]]; then
   parts=('PoaTokenProvider.token()' 'token() / floor 2' 'server requests equal refreshes'
     'heap per provider' 'refreshJitter on (after)' '| async | virtual |')
   if $has_cli; then parts+=('| minimal: `' 'paired ratio'); fi
+  if $has_sample; then parts+=('Spring'"'"'s "Started ... in"' 'Bean definitions only "with"'); fi
   for part in "${parts[@]}"; do
     grep -qF "$part" "$report" || { echo "smoke run FAILED: no '$part' in $report" >&2; exit 1; }
   done
