@@ -346,26 +346,27 @@ public final class FleetSimulation {
     Result first = results.get(0);
     Setup setup = first.setup();
     int left = 60;
+    int right = width - 40;
     int axisY = top + height - 40;
     int plotTop = top + 70;
     int seconds = first.perSecond().length;
     // Twice the bound: the bound in the middle, a fleet refreshing in one second clipped.
     double max = Math.ceil(2 * setup.bound());
-    double xs = (double) (width - left - 20) / seconds;
+    double xs = (double) (right - left) / seconds;
     double ys = (axisY - plotTop) / max;
     String title = first.scenario() == Scenario.START
         ? format("start: %d services deployed in the same second", setup.providers())
-        : format("outage: %d services, endpoint refusing connections for %d s (grey), then all "
-            + "fetch again", setup.providers(), setup.outage().toSeconds());
-    sb.append(format("<text x=\"%d\" y=\"%d\" font-weight=\"bold\">Token requests per second, "
-        + "%s; %d s tokens</text>%n", left, top + 18, title, setup.lifetime().toSeconds()));
+        : format("outage: the same fleet, connections refused for %d s (grey), then all fetch",
+            setup.outage().toSeconds());
+    sb.append(format("<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s (token requests per "
+        + "second, %d s tokens)</text>%n", left, top + 18, title, setup.lifetime().toSeconds()));
     if (first.scenario() == Scenario.OUTAGE) {
       double x = left + setup.settle().toSeconds() * xs;
       sb.append(format("<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#e5e5e5\"/>%n",
           x, plotTop, setup.outage().toSeconds() * xs, axisY - plotTop));
     }
     sb.append(format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
-        left, axisY, width - 20, axisY));
+        left, axisY, right, axisY));
     sb.append(format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
         left, plotTop, left, axisY));
     sb.append(format("<text x=\"5\" y=\"%d\">%.0f/s</text>%n", plotTop + 5, max));
@@ -376,9 +377,9 @@ public final class FleetSimulation {
     }
     double boundY = axisY - setup.bound() * ys;
     sb.append(format("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"black\" "
-        + "stroke-dasharray=\"6,4\"/>%n", left, boundY, width - 20, boundY));
+        + "stroke-dasharray=\"6,4\"/>%n", left, boundY, right, boundY));
     sb.append(format("<text x=\"%d\" y=\"%.1f\">bound 1.5 × N / (W/2) = %.0f/s</text>%n",
-        width - 200, boundY - 4, setup.bound()));
+        right - 180, boundY - 4, setup.bound()));
     String[] colours = {"#c0392b", "#2471a3"};
     int i = 0;
     for (Result r : results) {
@@ -391,10 +392,9 @@ public final class FleetSimulation {
       sb.append(format("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.2\" "
           + "points=\"%s\"/>%n", colour, points.toString().trim()));
       int peak = r.highestCyclePeak();
-      sb.append(format("<text x=\"%d\" y=\"%d\" fill=\"%s\">%s: highest second after the "
-          + "synchronising fetch %d/s%s; %d requests in %d lifetimes</text>%n", left, top + 38 + 16 * i,
-          colour, r.run(), peak, peak > max ? " (clipped)" : "", r.requestsOverCycles(),
-          setup.lifetimes()));
+      sb.append(format("<text x=\"%d\" y=\"%d\" fill=\"%s\">%s: busiest second of cycles 1 to "
+          + "%d %d/s%s; %d requests in them</text>%n", left, top + 38 + 16 * i, colour, r.run(),
+          setup.lifetimes(), peak, peak > max ? " (clipped)" : "", r.requestsOverCycles()));
       i++;
     }
   }
