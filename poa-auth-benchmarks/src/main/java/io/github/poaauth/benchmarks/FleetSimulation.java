@@ -60,6 +60,17 @@ import java.util.stream.Collectors;
  * is handed out past its expiry, requests at the endpoint equal refreshes (a refused connection
  * never reaches it).
  *
+ * <p>Every time in a run has the step's resolution: a provider refreshes at the first step after
+ * its refresh point, so providers whose phases fall in the same step refresh together in every
+ * cycle. With 30-minute tokens a 1 s step holds the later cycles' peaks at the first one's and
+ * clumps the refreshes after the outage (whose timing follows from the phase); 250 ms steps
+ * resolve them. The circuit breaker's clock advances by the simulated step or by the real time
+ * between two of its readings, whichever is more (the client's, so that a wall clock set back
+ * cannot hold it open): where a step takes longer in real time than its length, as in the scaled
+ * outage on a busy machine, breakers stay open for less simulated time than configured, so the
+ * outage's counts of failed fetches, and how closely the recovery keeps together, depend on the
+ * machine.
+ *
  * <pre>java -cp benchmarks.jar io.github.poaauth.benchmarks.FleetSimulation [--providers=1000]
  *     [--lifetime-s=60] [--lifetimes=5] [--step-ms=250] [--scenario=start,outage]
  *     [--outage-s=max(120, lifetime)] [--out=DIR]</pre>
@@ -427,14 +438,15 @@ public final class FleetSimulation {
         + "requests in any second; Poisson yardstick (%d requests at random over %s s): **%d**."
         + "%n%n", number(setup.spreadSeconds()), setup.providers(), number(setup.spreadSeconds()),
         setup.bound(), setup.providers(), number(setup.spreadSeconds()), setup.poissonPeak()));
-    sb.append("| scenario | run | synchronising fetch: fetches, in seconds, most in one second "
+    sb.append("| scenario | run | synchronising fetch: fetches / seconds from t0 to the last "
+        + "/ most in one second "
         + "| peak second per cycle, 1 to " + setup.lifetimes() + " | within the bound "
         + "| requests over " + setup.lifetimes() + " lifetimes | on / off |\n"
         + "|---|---|--:|--:|---|--:|--:|\n");
     for (Result r : results) {
       Result off = results.stream().filter(o -> o.scenario() == r.scenario() && !o.jitter())
           .findFirst().orElse(null);
-      sb.append(format("| %s | %s | %d, %d s, %d | %s | %s | %d | %s |%n", r.scenario().label(),
+      sb.append(format("| %s | %s | %d / %d / %d | %s | %s | %d | %s |%n", r.scenario().label(),
           r.run(), r.syncFetches(), r.syncEnd() - r.syncSecond() + 1, r.syncPeak(),
           Arrays.stream(r.cyclePeaks()).mapToObj(Integer::toString)
               .collect(Collectors.joining(" / ")),
