@@ -404,7 +404,7 @@ public final class FleetSimulation {
           + "points=\"%s\"/>%n", colour, points.toString().trim()));
       int peak = r.highestCyclePeak();
       sb.append(format("<text x=\"%d\" y=\"%d\" fill=\"%s\">%s: busiest second of cycles 1 to "
-          + "%d %d/s%s; %d requests in them</text>%n", left, top + 38 + 16 * i, colour, r.run(),
+          + "%d: %d/s%s; %d requests in them</text>%n", left, top + 38 + 16 * i, colour, r.run(),
           setup.lifetimes(), peak, peak > max ? " (clipped)" : "", r.requestsOverCycles()));
       i++;
     }
