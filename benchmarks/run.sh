@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs poa-auth's benchmarks and writes a report of what it measured, under target/ only.
 #
-#   benchmarks/run.sh           full run (about 8 minutes on 2 cores): JMH at 1 and 2 threads
+#   benchmarks/run.sh           full run (about 10 minutes on 2 cores): JMH at 1 and 2 threads
 #                               with the GC profiler, the refresh-boundary harness (64 threads,
 #                               paced and unpaced), many providers, a fleet, the CLI's cold
 #                               start paired with a minimal java.net.http program (10 rounds),
