@@ -15,6 +15,7 @@ import java.util.Optional;
 public final class CredentialsRejectedException extends PoaAuthException {
   private static final long serialVersionUID = 2L;
 
+  /** 400, 401 or 403. */
   private final int httpStatus;
   /** In RFC 6749's syntax, at most 64 characters; or null. */
   private final String errorCode;

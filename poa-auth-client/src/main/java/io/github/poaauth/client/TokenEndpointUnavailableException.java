@@ -47,9 +47,11 @@ public final class TokenEndpointUnavailableException extends PoaAuthException {
     UNEXPECTED
   }
 
+  /** Why no token could be had. */
   private final Reason reason;
   /** For {@link Reason#HTTP_STATUS}, else -1. */
   private final int httpStatus;
+  /** Whether a later call may succeed without a configuration change. */
   private final boolean retryable;
   /** {@code Retry-After} in milliseconds, or -1; a long so that the exception serializes. */
   private final long retryAfterMillis;
