@@ -153,7 +153,8 @@ class PoaAuthMetricsTest {
   void refreshSucceeded_inTheBackground_isTaggedBackground() {
     PoaTokenProvider tokens = provider(builder());
     tokens.token();
-    clock.advance(LIFETIME.minus(Duration.ofMinutes(4)));   // inside the 5-minute refresh-ahead
+    // Past the refresh point (the first half of the 5-minute window), before the 30 s skew.
+    clock.advance(LIFETIME.minus(Duration.ofMinutes(2)));
 
     tokens.token();                                         // refreshes on the direct executor
 
@@ -228,13 +229,13 @@ class PoaAuthMetricsTest {
     PoaTokenProvider tokens = provider(builder());
     metrics.bind(tokens);
     AccessToken first = tokens.token();
-    clock.advance(LIFETIME.minus(Duration.ofMinutes(4)));
+    clock.advance(LIFETIME.minus(Duration.ofMinutes(2)));   // past the refresh point
     POA.sandbox().faults().failNext(1, 500);
 
     assertThat(tokens.token()).isEqualTo(first);            // the failure is invisible to callers
 
     assertThat(refreshes("true", "failure", "TokenEndpointUnavailableException")).isEqualTo(1);
-    assertThat(gauge(PoaAuthMetrics.TIME_TO_EXPIRY)).isCloseTo(240, within(0.001));
+    assertThat(gauge(PoaAuthMetrics.TIME_TO_EXPIRY)).isCloseTo(120, within(0.001));
   }
 
   // --- RejectionCooldownStarted ---------------------------------------------------------------
