@@ -188,7 +188,7 @@ if $has_cli && [[ -f $cli_jar ]]; then
   note_load "after cold start"
   cold_section="\`ColdStartHarness\` (command below): the time from starting a process to its exit, for
 each command, against one \`poa-auth-sandbox\` on loopback that the harness starts once. The
-first command is the yardstick of issue 16's target 4 (the CLI at most 1.1x it): a minimal
+first command is the yardstick the CLI is held to (at most 1.1x it): a minimal
 program that sends the same form POST with \`java.net.http\` and prints the body
 (\`MinimalTokenPost\`, plain \`java -cp\` with the benchmark module's jar, default JVM
 options). Then the CLI as the README runs it (the launcher \`poa-auth\`: C1 only, serial GC,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The client and starter suites, N runs in a row (default 5), while two CPU-bound processes
-# compete for the (2-core) machine: the check of issue 22 item 6 that no test depends on the
+# compete for the (2-core) machine: the check that no test depends on the
 # machine being idle. Each run must pass with 0 skipped; the summary lines go to stdout.
 #   scripts/loaded-test-runs.sh [runs]
 set -euo pipefail
