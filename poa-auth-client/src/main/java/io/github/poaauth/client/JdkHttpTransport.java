@@ -116,9 +116,10 @@ final class JdkHttpTransport implements Client, AutoCloseable {
       throw logged(request, started,
           e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
     }
-    LOG.debug("{} {} {} -> HTTP {}, {}-byte body ({} ms)", request.httpMethod(), request.url(),
-        request.headers().keySet(), response.statusCode(), response.body().length,
-        (System.nanoTime() - started) / 1_000_000);
+    if (LOG.isDebugEnabled()) {
+      log(request, started, "HTTP " + response.statusCode() + ", " + response.body().length
+          + "-byte body");
+    }
     return Response.builder()
         .status(response.statusCode())
         .reason("")
@@ -129,10 +130,14 @@ final class JdkHttpTransport implements Client, AutoCloseable {
   }
 
   private static <E extends Exception> E logged(Request request, long started, E failure) {
-    LOG.debug("{} {} {} -> {} ({} ms)", request.httpMethod(), request.url(),
-        request.headers().keySet(), failure.getClass().getSimpleName(),
-        (System.nanoTime() - started) / 1_000_000);
+    log(request, started, failure.getClass().getSimpleName());
     return failure;
+  }
+
+  /** The exchange's one DEBUG line: what was sent, and its outcome. */
+  private static void log(Request request, long started, String outcome) {
+    LOG.debug("{} {} {} -> {} ({} ms)", request.httpMethod(), request.url(),
+        request.headers().keySet(), outcome, (System.nanoTime() - started) / 1_000_000);
   }
 
   /** Collects a body of at most {@code max} bytes; a larger one fails the exchange. */
