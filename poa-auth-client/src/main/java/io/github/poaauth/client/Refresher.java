@@ -61,7 +61,7 @@ final class Refresher implements AutoCloseable {
       run(flight);
     }
     try {
-      return flight.result.get(settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS).token();
+      return usable(flight.result.get(settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Failures.unavailable(Reason.INTERRUPTED, "interrupted while waiting for a token");
@@ -78,11 +78,11 @@ final class Refresher implements AutoCloseable {
     // A failure shows where the caller asked.
     StackTraceElement[] callerStack = new Throwable().getStackTrace();
     CompletableFuture<AccessToken> mine = new CompletableFuture<>();
-    join(Mode.ASYNC).result.copy()
+    join(Mode.ASYNC).result.thenApply(this::usable)
         .orTimeout(settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS)
-        .whenComplete((entry, failure) -> {
+        .whenComplete((token, failure) -> {
           if (failure == null) {
-            mine.complete(entry.token());
+            mine.complete(token);
           } else {
             PoaAuthException e = Failures.forCaller(failure, settings.callTimeout());
             e.setStackTrace(callerStack);
@@ -90,6 +90,15 @@ final class Refresher implements AutoCloseable {
           }
         });
     return mine;
+  }
+
+  /** A waited-for token, unless it stopped being handed out meanwhile: never an expired one. */
+  private AccessToken usable(Entry e) {
+    if (e.usableAt(clock.millis())) {
+      return e.token();
+    }
+    throw Failures.unavailable(Reason.TIMEOUT, "the token arrived too late to be handed out: "
+        + "the exchange took longer than its lifetime less the expiry skew");
   }
 
   /** The cached token if the decision hands it out (starting a due refresh), else null. */

@@ -21,7 +21,10 @@ public final class TokenEndpointUnavailableException extends PoaAuthException {
     DNS,
     /** The TLS handshake failed: certificate not trusted, wrong host name. Not retryable. */
     TLS,
-    /** One attempt ran out of its connect and read timeouts. Retryable. */
+    /**
+     * One attempt ran out of its connect and read timeouts, or the token came too late to be
+     * handed out (past its lifetime less the expiry skew). Retryable.
+     */
     TIMEOUT,
     /** Another I/O failure during the exchange. Retryable. */
     IO,

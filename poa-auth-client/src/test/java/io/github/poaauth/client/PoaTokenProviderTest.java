@@ -187,6 +187,47 @@ class PoaTokenProviderTest {
     assertThat(server.tokenRequestCount()).isEqualTo(2);
   }
 
+  /**
+   * An exchange that outlasts the token's usable life (1800 s less the 30 s skew, on the
+   * provider's clock) brings a token nobody may be handed: every waiter, blocking or async,
+   * fails with a retryable TIMEOUT, and the next call fetches a fresh token.
+   */
+  @Test
+  void tokenThatArrivesPastItsUsableLife_isNeverHandedOut() throws Exception {
+    PoaTokenProvider tokens = provider(builder());
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      CountDownLatch asyncRelease = new CountDownLatch(1);
+      server.faults().enqueue(Reply.token().heldUntil(asyncRelease));
+      java.util.concurrent.CompletableFuture<AccessToken> async = tokens.tokenAsync();
+      assertThat(server.awaitTokenRequests(1, Duration.ofSeconds(10))).isTrue();
+      clock.advance(Duration.ofSeconds(1770));
+      asyncRelease.countDown();
+      assertThat(async).failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause().isInstanceOfSatisfying(TokenEndpointUnavailableException.class,
+              e -> assertThat(e.reason()).isEqualTo(TokenEndpointUnavailableException.Reason.TIMEOUT));
+
+      CountDownLatch blockingRelease = new CountDownLatch(1);
+      server.faults().enqueue(Reply.token().heldUntil(blockingRelease));
+      Future<AccessToken> blocking = caller.submit(tokens::token);
+      assertThat(server.awaitTokenRequests(2, Duration.ofSeconds(10))).isTrue();
+      clock.advance(Duration.ofSeconds(1770));
+      blockingRelease.countDown();
+      assertThat(catchThrowable(() -> blocking.get(10, TimeUnit.SECONDS)))
+          .cause().isInstanceOfSatisfying(TokenEndpointUnavailableException.class, e -> {
+            assertThat(e.reason()).isEqualTo(TokenEndpointUnavailableException.Reason.TIMEOUT);
+            assertThat(e.isRetryable()).isTrue();
+          });
+
+      AccessToken next = tokens.token();
+      assertThat(next.expiresAt()).isAfter(clock.instant());
+      assertThat(server.tokenRequestCount()).isEqualTo(3);
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
   @Test
   void token_shortLivedTokens_scaleWindowsToLifetime() throws Exception {
     try (PoaSandbox shortLived = PoaSandbox.builder().client(CLIENT_ID, SECRET)
