@@ -12,28 +12,22 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * Bearer tokens for POA's additional APIs: OAuth 2.0 client credentials against
- * {@code POST /v2/auth/cybrillarta/token}, cached, fetched by one request however many threads
- * ask, refreshed ahead of expiry in the background, retried with backoff on transient faults and
- * guarded by a circuit breaker. {@link PoaApiAuthorization} sends them to POA's APIs.
- *
+ * Bearer tokens for POA's additional APIs (OAuth 2.0 client credentials against
+ * {@code POST /v2/auth/cybrillarta/token}): cached, one request however many threads ask,
+ * refreshed in the background ahead of expiry, retried on transient faults, guarded by a circuit
+ * breaker. {@link PoaApiAuthorization} sends them to POA's APIs.
  * <pre>{@code
  * try (PoaTokenProvider tokens = PoaTokenProvider.fromEnvironment()) {
  *   String header = tokens.token().authorizationHeader();
  * }
  * }</pre>
- *
- * <p>A token of lifetime {@code L} (counted from when its request was sent) is handed out until
- * {@code L - expirySkew}; from {@code L - refreshAhead} (or a little later, to spread a fleet)
- * callers still get it at once while one background refresh runs, whose failure they do not see
- * while the token is valid. Without a usable token callers wait for the one request in flight,
- * at most the call timeout. Transient failures are retried within the call timeout; OAuth
- * rejections never are, and are repeated for the rejection cool-down unless the secret changed;
- * an open circuit breaker fails calls at once. Every failure is a {@link PoaAuthException}, one
- * instance per caller. Details: {@code docs/CONFIGURATION.md}.
- *
- * <p>Thread-safe; {@link #token()} on a fresh token takes no lock and allocates nothing. Secrets
- * and tokens never appear in logs, {@code toString()} or exception messages.
+ * <p>A token of lifetime {@code L} (from when its request was sent) is handed out until
+ * {@code L - expirySkew}; from {@code L - refreshAhead} callers still get it at once while one
+ * background refresh runs. Without a usable token callers wait for the one request in flight,
+ * at most the call timeout. OAuth rejections are never retried, and are repeated for the
+ * rejection cool-down unless the secret changed. Details: {@code docs/CONFIGURATION.md}.
+ * Thread-safe; {@link #token()} on a fresh token takes no lock and allocates nothing. Secrets and
+ * tokens never appear in logs, {@code toString()} or exception messages.
  */
 public final class PoaTokenProvider implements AutoCloseable {
   /** Default {@link Builder#refreshAhead(Duration)}: 5 minutes of a 30-minute POA token. */
@@ -65,9 +59,9 @@ public final class PoaTokenProvider implements AutoCloseable {
   }
 
   /**
-   * Builds a provider from {@code POA_BASE_URL}, {@code POA_CLIENT_ID} and
-   * {@code POA_CLIENT_SECRET}; the system properties {@code poa.base-url}, {@code poa.client-id}
-   * and {@code poa.client-secret} override them. Every other setting has its default.
+   * Builds a provider from {@code POA_BASE_URL}, {@code POA_CLIENT_ID}, {@code POA_CLIENT_SECRET}
+   * (the system properties {@code poa.base-url}, {@code poa.client-id} and
+   * {@code poa.client-secret} win), every other setting at its default.
    * @return the provider
    * @throws InvalidSettingException naming the variable when one is missing, or a bad value
    */
@@ -95,9 +89,8 @@ public final class PoaTokenProvider implements AutoCloseable {
   }
 
   /**
-   * Drops {@code rejected} from the cache, after a POA API answered 401 with it, so that the next
-   * call fetches a new one. Does nothing when another (newer) token is cached: many requests
-   * failing with one token cause one new token.
+   * Drops {@code rejected} from the cache after a POA API answered 401 to it, so that the next
+   * call fetches a new one; a newer cached token stays (many 401s with one token cost one fetch).
    * @param rejected the token the API refused
    * @return whether it was dropped
    */
@@ -116,10 +109,9 @@ public final class PoaTokenProvider implements AutoCloseable {
   }
 
   /**
-   * Ends the provider: a refresh in flight is interrupted, waiting callers and every later call
-   * get {@link TokenEndpointUnavailableException.Reason#CLOSED}, the breaker and retry leave
-   * the registries, an HTTP client of its own is closed (JDK 21+). Shared threads and an
-   * executor given to the builder are left running. Idempotent.
+   * Ends the provider, idempotently: a refresh in flight is interrupted, waiting and later calls
+   * get {@link TokenEndpointUnavailableException.Reason#CLOSED}, the breaker and retry leave the
+   * registries, an HTTP client of its own is closed; shared threads and a given executor are not.
    */
   @Override
   public void close() {
@@ -129,14 +121,12 @@ public final class PoaTokenProvider implements AutoCloseable {
   /** Lists the settings; the client secret is masked. */
   @Override
   public String toString() {
-    return "PoaTokenProvider{" + settings + ", circuitBreaker=" + refresher.breakerState()
-        + (refresher.isClosed() ? ", closed" : "") + '}';
+    return "PoaTokenProvider{" + settings + refresher + '}';
   }
 
   /**
-   * Configuration of a {@link PoaTokenProvider}. Not thread-safe. Setters only record;
-   * {@link #build()} validates everything at once and throws an {@link InvalidSettingException}
-   * naming the wrong setting (never the secret's value).
+   * Configuration of a {@link PoaTokenProvider}; not thread-safe. Setters only record:
+   * {@link #build()} validates, throwing an {@link InvalidSettingException} naming the setting.
    */
   public static final class Builder {
     private String name = DEFAULT_NAME;
@@ -170,9 +160,8 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * The POA environment, such as {@code https://poa.example.com}; {@code https} unless the
-     * host is loopback. The token path is appended.
-     * @param baseUrl scheme, host, optional port and path
+     * The POA environment, such as {@code https://poa.example.com} ({@code http}: loopback only).
+     * @param baseUrl scheme, host, optional port and path; the token path is appended
      * @return this builder
      */
     public Builder baseUrl(String baseUrl) {
@@ -181,8 +170,7 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * The token path, if not {@link #DEFAULT_TOKEN_PATH}; POA's sample uses
-     * {@code /poa/auth/token}.
+     * The token path, if not {@link #DEFAULT_TOKEN_PATH} (POA's sample: {@code /poa/auth/token}).
      * @param tokenPath an absolute path, without query or fragment
      * @return this builder
      */
@@ -213,9 +201,8 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * The {@code client_secret}, read at every request: a rotated secret is used without a
-     * restart, and after a rejection at once. A failure or blank result fails that request
-     * ({@link TokenEndpointUnavailableException.Reason#SECRET_SOURCE}).
+     * The {@code client_secret}, read at every request (a rotated secret is used at once); a
+     * failure or blank result fails that request with {@code Reason.SECRET_SOURCE}.
      * @param clientSecret the source of the secret; keep it fast
      * @return this builder
      */
@@ -225,8 +212,8 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * How long before expiry a background refresh starts (at most half the lifetime); zero
-     * turns it off. Default 5 minutes.
+     * How long before expiry a background refresh starts (at most half the lifetime; zero:
+     * never). Default 5 minutes.
      * @param refreshAhead zero or positive
      * @return this builder
      */
@@ -236,9 +223,8 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * Whether the refresh point is placed at this provider's own random point of the first half
-     * of the refresh-ahead window (never earlier than {@link #refreshAhead(Duration)} asks), so
-     * that a fleet does not refresh in the same second; off: at the window's start. Default on.
+     * Whether to refresh at this provider's own random point of the refresh-ahead window's first
+     * half, so that a fleet does not refresh in the same second; off: at its start. Default on.
      * @param refreshJitter whether to spread
      * @return this builder
      */
@@ -248,8 +234,8 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * How long before nominal expiry a token is no longer handed out (at most a tenth of its
-     * lifetime). Default 30 s.
+     * How long before expiry a token stops being handed out (at most a tenth of its lifetime).
+     * Default 30 s.
      * @param expirySkew zero or positive
      * @return this builder
      */
@@ -289,8 +275,7 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * How long a rejection is repeated without a request (unless the secret changed); zero
-     * turns it off. Default 30 s.
+     * How long a rejection is repeated without a request (unless the secret changed). Default 30 s.
      * @param rejectionCooldown zero or positive
      * @return this builder
      */
@@ -300,9 +285,8 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * The retry of transient failures (I/O errors, timeouts, 408, 429, 5xx): up to
-     * {@code maxAttempts} attempts, waiting {@code initialBackoff}, doubling, each randomized by
-     * ±50%, at most {@code maxBackoff}. Default 4 attempts, 200 ms to 5 s.
+     * The retry of transient failures (I/O errors, timeouts, 408, 429, 5xx): waits double from
+     * {@code initialBackoff} up to {@code maxBackoff}, each ±50 %. Default 4 attempts, 200 ms-5 s.
      * @param maxAttempts 1 (no retry) to 10
      * @param initialBackoff the first wait, positive
      * @param maxBackoff the longest wait, not shorter than {@code initialBackoff}
@@ -316,10 +300,9 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * The circuit breaker: it opens when {@code failureRatePercent} of the last
-     * {@code windowSize} token requests failed (judged from {@code minimumCalls} on; rejections
-     * never count), first for 1 s (or {@code openDuration}, if shorter), doubling after each
-     * failed trial up to {@code openDuration}. Default 50 % of 10, from 3, 30 s.
+     * The circuit breaker: open when {@code failureRatePercent} of the last {@code windowSize}
+     * token requests failed (rejections never count), first for 1 s, doubling after each failed
+     * trial up to {@code openDuration}. Default 50 % of 10, from 3 calls, 30 s.
      * @param failureRatePercent more than 0, at most 100
      * @param windowSize 1 to 1000
      * @param minimumCalls 1 to {@code windowSize}
@@ -336,9 +319,8 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * Creates the circuit breaker and the retry in these registries (for Actuator and
-     * Resilience4j's meters), named {@link #name(String)}, removed on close; their configuration
-     * stays this builder's.
+     * Registers the breaker and retry (this builder's configuration) under {@link #name(String)}
+     * for Actuator and Resilience4j's meters, until close.
      * @param circuitBreakers the breaker's registry, or null for none
      * @param retries the retry's registry, or null for none
      * @return this builder
@@ -370,8 +352,8 @@ public final class PoaTokenProvider implements AutoCloseable {
     }
 
     /**
-     * Runs background refreshes and {@link PoaTokenProvider#tokenAsync()}'s requests; a blocking
-     * caller never depends on it; not shut down by {@code close()}. Default: the shared pool.
+     * Runs background and {@link PoaTokenProvider#tokenAsync()} requests (a blocking caller never
+     * waits for it); not shut down by {@code close()}. Default: a pool shared by all providers.
      * @param executor the executor
      * @return this builder
      */

@@ -21,14 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provider's engine: its {@link TokenState}, swapped atomically, and what each call does
- * as {@link TokenState#decide} says. At most one token request (the flight, installed by
- * compare-and-set) runs at a time, its outcome shared by every caller waiting for it, and it
- * ends within the call timeout. A blocking caller runs a flight nobody has started on its own
- * thread; background and asynchronous flights run on the executor.
- *
- * <p>Logging, never a secret or a token: failures callers see at DEBUG; the first failed
- * background refresh that no caller sees (the token is still valid) at WARN; recovery at INFO.
+ * The provider's engine: its {@link TokenState}, swapped atomically, and what each call does as
+ * {@link TokenState#decide} says. At most one token request (the flight) runs at a time, within
+ * the call timeout, its outcome shared by everyone waiting; a blocking caller runs an unstarted
+ * flight itself, background and async flights run on the executor. Logs never hold a secret or
+ * a token: failures callers see at DEBUG, the first background failure nobody sees at WARN.
  */
 final class Refresher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PoaTokenProvider.class);
@@ -115,10 +112,7 @@ final class Refresher implements AutoCloseable {
   /** Who needs the flight, which decides where it runs. */
   private enum Mode { BACKGROUND, ASYNC, BLOCKING }
 
-  /**
-   * The flight a caller waits for: the running one, a new one (submitted to the executor unless
-   * a blocking caller runs it), or one completed with the decision: a token, a rejection, closed.
-   */
+  /** The flight to wait for: the running one, a new one, or one completed as decided. */
   private Flight join(Mode mode) {
     while (true) {
       TokenState s = state.get();
@@ -176,7 +170,7 @@ final class Refresher implements AutoCloseable {
         }
       });
     } catch (Throwable t) {
-      // Rejected, or an Error such as "unable to create native thread": free the slot.
+      // Rejected, or an Error such as "unable to create native thread".
       if (flight.claim()) {
         finish(flight, null, Failures.unavailable(Reason.EXECUTOR, "the refresh executor did "
             + "not accept the token refresh (" + t.getClass().getSimpleName() + ")"), 0, null);
@@ -293,12 +287,10 @@ final class Refresher implements AutoCloseable {
         rejected ? s.rejection().exception().errorCode() : Optional.empty(), breaker);
   }
 
-  boolean isClosed() {
-    return state.get().closed();
-  }
-
-  String breakerState() {
-    return fetch.breakerState();
+  /** The breaker's state, and whether closed, for the provider's {@code toString()}. */
+  @Override
+  public String toString() {
+    return ", circuitBreaker=" + fetch.breakerState() + (state.get().closed() ? ", closed" : "");
   }
 
   /** A throwing listener changes nothing. */

@@ -7,11 +7,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Everything a provider knows, as one immutable value that {@link Refresher} swaps whole, and
- * {@link #decide}, the one function that says what a call does with it: {@code token()},
+ * Everything a provider knows, one immutable value that {@link Refresher} swaps whole, and
+ * {@link #decide}, the one rule for what a call does with it: {@code token()},
  * {@code tokenAsync()}, the background refresh and {@code status()} cannot disagree. Backoffs
- * and the cool-down are a start plus a length (clock millis), never a deadline: a clock set back
- * ends them rather than stretching them.
+ * and the cool-down are a start plus a length (clock millis): a clock set back ends them.
  *
  * @param token the cached token, or null
  * @param flight the one token request in flight, or null
@@ -24,19 +23,11 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
 
   static final TokenState EMPTY = new TokenState(null, null, null, 0, 0, 0, false);
 
-  /** What a call does. */
-  enum Action {
-    /** Hand out the cached token. */
-    HAND_OUT,
-    /** Hand out the cached token and start one background refresh. */
-    HAND_OUT_AND_REFRESH,
-    /** Wait for the flight, starting one if none runs. */
-    AWAIT,
-    /** Fail at once with the rejection being repeated. */
-    FAIL_REJECTED,
-    /** Fail at once: the provider is closed. */
-    FAIL_CLOSED
-  }
+  /**
+   * What a call does: hand out the cached token (and start one background refresh), wait for the
+   * flight (starting one if none runs), or fail at once (rejection repeated, or closed).
+   */
+  enum Action { HAND_OUT, HAND_OUT_AND_REFRESH, AWAIT, FAIL_REJECTED, FAIL_CLOSED }
 
   /** A rejection and the secret it was given for: a different secret is tried at once. */
   record Rejection(CredentialsRejectedException exception, long at, long cooldown, String secret) {
@@ -62,13 +53,11 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
   /** Whether the rejection is still repeated: within its cool-down, and for the same secret. */
   boolean rejected(long now, Supplier<String> secret) {
     Rejection r = rejection;
-    if (r == null || over(now, r.at, r.cooldown)) {
-      return false;
-    }
-    return Objects.equals(secretOrNull(secret), r.secret);
+    return r != null && !over(now, r.at, r.cooldown)
+        && Objects.equals(secretOrNull(secret), r.secret);
   }
 
-  /** The secret now; null when the source fails (that failure is the request's to report). */
+  /** The secret now; null when the source fails (the request reports that). */
   static String secretOrNull(Supplier<String> secret) {
     try {
       return secret.get();
@@ -106,9 +95,8 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
   }
 
   /**
-   * One token request and everyone waiting for it. Whoever claims it runs it: the executor, or a
-   * blocking caller that finds it not started (no executor keeps a caller from a token). One the
-   * executor has not started within the call timeout is stale, and replaced.
+   * One token request and everyone waiting for it, run by whoever claims it: the executor, or a
+   * blocking caller that finds it not started. Unstarted after the call timeout, it is stale.
    */
   static final class Flight {
     final CompletableFuture<Entry> result = new CompletableFuture<>();
@@ -139,14 +127,11 @@ record TokenState(Entry token, Flight flight, Rejection rejection, long failedAt
   }
 
   /**
-   * A cached token and when it is due for refresh and stops being handed out (clock millis).
-   *
-   * <p>For lifetime {@code L}: handed out until {@code L - skew} (skew at most {@code L/10}). The
-   * refresh-ahead window starts at {@code L - W}, {@code W = max(min(refreshAhead, L/2), skew)}:
-   * never earlier, never in the first half of the lifetime. The refresh point is {@code phase}
-   * of the way through the window's first half (not past {@code L - skew}), leaving the rest for
-   * retries: a fleet's providers, each with its own phase, refresh spread over that half at no
-   * extra requests.
+   * A cached token, when it is due for refresh and when it stops being handed out (clock millis).
+   * For lifetime {@code L}: handed out until {@code L - skew} (skew at most {@code L/10}); the
+   * refresh window starts at {@code L - W}, {@code W = max(min(refreshAhead, L/2), skew)}, and the
+   * refresh point is {@code phase} of the way through its first half (not past {@code L - skew}):
+   * a fleet, one phase per provider, spreads over that half at no extra requests.
    */
   record Entry(AccessToken token, long issuedAt, long refreshAt, long expireAt) {
 
