@@ -3,14 +3,11 @@ package io.github.poaauth.client;
 import java.util.Optional;
 
 /**
- * The token endpoint rejected the request with an OAuth 2.0 error (RFC 6749 section 5.2), such
- * as {@code invalid_client} (unknown client id) or {@code unauthorized_client} (wrong secret, as
- * Keycloak answers it).
- *
- * <p>Never retried: the same credentials get the same answer, and an identity provider may lock
- * out a client that keeps failing. {@link PoaTokenProvider} repeats the rejection without a
- * request until its rejection cool-down has passed, or the client secret it reads has changed.
- * The message holds only the status and the error code.
+ * The token endpoint rejected the credentials with an OAuth 2.0 error (RFC 6749 5.2), such as
+ * {@code invalid_client} (unknown id) or {@code unauthorized_client} (wrong secret, in Keycloak).
+ * Never retried (an identity provider may lock out a client that keeps failing): the provider
+ * repeats it without a request for the rejection cool-down, unless the secret changed. The
+ * message holds only the status and the error code.
  */
 public final class CredentialsRejectedException extends PoaAuthException {
   private static final long serialVersionUID = 2L;

@@ -1,15 +1,11 @@
 package io.github.poaauth.client;
 
 /**
- * Root of every exception that {@link PoaTokenProvider} throws for a token it could not get:
- * unchecked and sealed. {@link CredentialsRejectedException}: the endpoint rejected the
- * credentials. {@link TokenEndpointUnavailableException}: no token, for its
- * {@link TokenEndpointUnavailableException#reason() reason()}.
- * {@link InvalidTokenResponseException}: the endpoint answered, but not with a usable token.
- *
- * <p>Each caller gets its own instance, with the caller's stack trace; a failure shared by
- * waiting callers is its cause. Messages never hold the client secret, a token value or text
- * the server sent; causes hold no HTTP library object. Serializable.
+ * Why {@link PoaTokenProvider} has no token: the credentials were rejected, the endpoint is
+ * unavailable (for a {@link TokenEndpointUnavailableException#reason() reason()}), or its answer
+ * was not a usable token. Each caller gets its own instance with its own stack, the shared
+ * failure as cause. Messages never hold the secret, a token or text the server sent; causes hold
+ * no HTTP library object. Unchecked, sealed, serializable.
  */
 public abstract sealed class PoaAuthException extends RuntimeException
     permits CredentialsRejectedException, TokenEndpointUnavailableException,
