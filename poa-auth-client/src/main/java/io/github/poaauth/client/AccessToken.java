@@ -28,8 +28,7 @@ public record AccessToken(String value, String tokenType, Optional<String> scope
    * @param scope the granted {@code scope}, not null (empty when none was sent)
    * @param issuedAt when the token request was sent, not null
    * @param lifetime the {@code expires_in} the endpoint granted, positive
-   * @throws IllegalArgumentException if value is blank or not a {@code b64token}, or lifetime
-   *     is not positive
+   * @throws IllegalArgumentException if value is not a {@code b64token} or lifetime not positive
    */
   public AccessToken {
     if (value == null || value.isBlank()) {

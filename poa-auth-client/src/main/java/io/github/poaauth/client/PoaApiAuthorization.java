@@ -28,20 +28,10 @@ import java.util.function.Consumer;
 
 /**
  * The one policy for sending POA's bearer token to POA's APIs, applied by {@link #send send}
- * (java.net.http), {@link #feignCapability()} and the Spring Boot starter's adapters.
- *
- * <ul>
- *   <li><b>Hosts.</b> Only a request to an allowed host (exactly, any case; and port, if ports
- *       were given), without user info, over {@code https} (or {@code http} to a loopback host)
- *       carries the token. Any other request is sent unchanged.
- *   <li><b>Redirects.</b> A request that carries the token never follows a redirect: the
- *       {@code 3xx} goes back to the caller.
- *   <li><b>A 401.</b> The token sent is invalidated and the request sent once more with a fresh
- *       one, or with the newer one another request already got (concurrent 401s cost one token
- *       request). A second {@code 401} goes back to the caller.
- * </ul>
- *
- * <p>Immutable and thread-safe. Methods that need a token throw what
+ * (java.net.http), {@link #feignCapability()} and the Spring Boot starter's adapters: the token
+ * goes only to {@linkplain #mayCarryToken(URI) allowed hosts}, never follows a redirect (the
+ * {@code 3xx} goes back to the caller), and after a 401 {@linkplain #tokenForRetry is renewed}
+ * once. Immutable and thread-safe; methods that need a token throw what
  * {@link PoaTokenProvider#token()} throws.
  */
 public final class PoaApiAuthorization {
@@ -115,7 +105,9 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * {@return whether a request to this URI may carry the token, by the host rule above}
+   * {@return whether a request to this URI may carry the token} Only one to an allowed host
+   * (exactly, any case; and port, if ports were given), without user info, over {@code https}
+   * (or {@code http} to a loopback host) may; any other request is sent unchanged.
    * @param uri the request's URI
    */
   public boolean mayCarryToken(URI uri) {
@@ -161,9 +153,11 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * {@return the token to send a request once more with, by the 401 rule above} Empty when the
-   * answer stands: not a 401, no bearer token sent, or the endpoint handed out the rejected token
-   * again. Blocks as {@link PoaTokenProvider#token()} does.
+   * {@return the token to send a request answered 401 once more with} The token sent is
+   * {@linkplain PoaTokenProvider#invalidate(AccessToken) invalidated} and a fresh one fetched,
+   * unless another request already got a newer one (concurrent 401s cost one token request).
+   * Empty when the answer stands: not a 401, no bearer token sent, or the endpoint handed out the
+   * rejected token again. Blocks as {@link PoaTokenProvider#token()} does.
    * @param status the status the request was answered with
    * @param sentAuthorization the {@code Authorization} header the request carried, or null
    */
@@ -259,9 +253,9 @@ public final class PoaApiAuthorization {
 
   /**
    * {@return the response to a request sent by this policy; the second one after a recovered
-   * 401; a {@code 3xx} as it came} The token replaces any {@code Authorization} header. For the
-   * 401 retry the body publisher must be repeatable ({@code ofString} and {@code ofByteArray}
-   * are); a first answer's {@code InputStream} body is closed.
+   * 401} The token replaces any {@code Authorization} header. For the retry the body publisher
+   * must be repeatable (as {@code ofString} and {@code ofByteArray} are); a first answer's
+   * {@code InputStream} body is closed.
    * @param http the client; for a request that carries the token it must not follow redirects
    *     ({@link HttpClient.Redirect#NEVER}, the JDK's default)
    * @param request the request
@@ -269,8 +263,7 @@ public final class PoaApiAuthorization {
    * @param <T> the body type
    * @throws IOException as {@link HttpClient#send} does
    * @throws InterruptedException as {@link HttpClient#send} does
-   * @throws IllegalArgumentException when the request would carry the token and {@code http}
-   *     follows redirects
+   * @throws IllegalArgumentException if {@code http} follows redirects and the token would go
    */
   public <T> HttpResponse<T> send(HttpClient http, HttpRequest request,
       HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {

@@ -9,7 +9,6 @@ import java.util.Optional;
  * without secrets or token values, every field low-cardinality or a duration.
  */
 public sealed interface PoaTokenEvent {
-
   /**
    * One token request (with its retries) starts.
    * @param background true when callers hold a valid token and only a renewal is due
@@ -17,9 +16,8 @@ public sealed interface PoaTokenEvent {
   record RefreshStarted(boolean background) implements PoaTokenEvent {}
 
   /**
-   * The circuit breaker is open, so no token request was made (and no {@link RefreshStarted}
-   * sent); callers that needed one fail with
-   * {@link TokenEndpointUnavailableException.Reason#CIRCUIT_OPEN}.
+   * The circuit breaker is open: no token request, no {@link RefreshStarted}; callers that
+   * needed a token fail with {@link TokenEndpointUnavailableException.Reason#CIRCUIT_OPEN}.
    * @param background as in {@link RefreshStarted}
    */
   record RefreshRefused(boolean background) implements PoaTokenEvent {}

@@ -16,7 +16,6 @@ import java.util.Optional;
 public record PoaTokenStatus(State state, Optional<Instant> tokenIssuedAt,
     Optional<Instant> tokenExpiresAt, Optional<String> rejectionErrorCode,
     String circuitBreakerState) {
-
   /** Overall state, the first that applies in this order. */
   public enum State {
     /** {@link PoaTokenProvider#close()} was called. */
