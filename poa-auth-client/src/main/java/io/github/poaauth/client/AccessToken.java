@@ -10,11 +10,6 @@ import java.util.regex.Pattern;
  * A bearer token issued by POA's token endpoint. Its lifetime counts from when the token request
  * was sent, not from when the answer arrived. {@link #toString()} never shows the value;
  * {@link #equals(Object)} compares all fields, the value included.
- *
- * <pre>{@code
- * request.header("Authorization", provider.token().authorizationHeader());
- * }</pre>
- *
  * @param value the secret {@code access_token}; never log it
  * @param tokenType the {@code token_type} as the endpoint sent it ({@code Bearer})
  * @param scope the scopes granted, space separated, if the endpoint sent any
@@ -28,20 +23,20 @@ public record AccessToken(String value, String tokenType, Optional<String> scope
 
   /**
    * Checks the fields.
-   *
    * @param value the {@code access_token}, an RFC 6750 {@code b64token}
    * @param tokenType the {@code token_type}, not null
    * @param scope the granted {@code scope}, not null (empty when none was sent)
    * @param issuedAt when the token request was sent, not null
    * @param lifetime the {@code expires_in} the endpoint granted, positive
-   * @throws IllegalArgumentException if value is blank or not a {@code b64token}, or lifetime
-   *     is not positive
+   * @throws IllegalArgumentException if value is not a {@code b64token} or lifetime not positive
    */
   public AccessToken {
-    if (value == null || !B64TOKEN.matcher(value).matches()) {
-      throw new IllegalArgumentException("access token value is "
-          + (value == null || value.isBlank() ? "blank" : "not an RFC 6750 b64token (letters, "
-          + "digits, - . _ ~ + /, then = padding)"));
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("access token value is blank");
+    }
+    if (!B64TOKEN.matcher(value).matches()) {
+      throw new IllegalArgumentException("access token value is not an RFC 6750 b64token "
+          + "(letters, digits, - . _ ~ + /, then = padding)");
     }
     if (lifetime == null || lifetime.isZero() || lifetime.isNegative()) {
       throw new IllegalArgumentException("token lifetime must be positive but was " + lifetime);
@@ -52,14 +47,12 @@ public record AccessToken(String value, String tokenType, Optional<String> scope
   }
 
   /**
-   * Creates a token; used by the provider, and by partners' tests that need a token value.
-   *
+   * {@return a token} Used by the provider, and by partners' tests that need a token value.
    * @param value the {@code access_token}
    * @param tokenType the {@code token_type} ({@code Bearer})
    * @param scope the granted {@code scope}, or {@code null} when the endpoint sent none
    * @param issuedAt when the token request was sent
    * @param lifetime the {@code expires_in} the endpoint granted, positive
-   * @return the token
    * @throws IllegalArgumentException as the constructor does
    */
   public static AccessToken of(String value, String tokenType, String scope, Instant issuedAt,

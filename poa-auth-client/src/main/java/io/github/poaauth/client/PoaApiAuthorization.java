@@ -27,30 +27,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The one policy for sending POA's bearer token to POA's APIs; {@link #send java.net.http},
- * Feign ({@link #feignCapability()}) and the Spring Boot starter's adapters delegate to it, the
- * blocking ones through {@link #exchange exchange}.
- *
- * <ul>
- *   <li><b>Hosts.</b> Only a request to an allowed host (exactly, any case; and port, if ports
- *       were given), without user info, over {@code https} (or {@code http} to a loopback host)
- *       carries the token. Any other request is sent unchanged.
- *   <li><b>Redirects.</b> A request that carries the token never follows a redirect: the
- *       {@code 3xx} goes back to the caller.
- *   <li><b>A 401.</b> The token sent is {@linkplain PoaTokenProvider#invalidate(AccessToken)
- *       invalidated} and the request sent once more with a fresh one (or with the newer token
- *       another request already got: concurrent 401s cost one token request). A second
- *       {@code 401} goes back to the caller.
- * </ul>
- *
- * <pre>{@code
- * PoaApiAuthorization poa = PoaApiAuthorization.forHosts(tokens, "api.poa.example.com");
- * HttpResponse<String> r = poa.send(http, request, BodyHandlers.ofString());
- * PartnerApi api = Feign.builder().addCapability(poa.feignCapability())
- *     .target(PartnerApi.class, "https://api.poa.example.com");
- * }</pre>
- *
- * <p>Immutable and thread-safe. Methods that need a token throw what
+ * The one policy for sending POA's bearer token to POA's APIs, applied by {@link #send send}
+ * (java.net.http), {@link #feignCapability()} and the Spring Boot starter's adapters: the token
+ * goes only to {@linkplain #mayCarryToken(URI) allowed hosts}, never follows a redirect (the
+ * {@code 3xx} goes back to the caller), and after a 401 {@linkplain #tokenForRetry is renewed}
+ * once. Immutable and thread-safe; methods that need a token throw what
  * {@link PoaTokenProvider#token()} throws.
  */
 public final class PoaApiAuthorization {
@@ -60,52 +41,26 @@ public final class PoaApiAuthorization {
   private final PoaTokenProvider tokens;
   private final Set<String> hosts;
   /** {@code host} (any port) or {@code host:port}, lower case, as {@link URI} parses them. */
-  private final Set<String> allowed;
+  private final Set<String> allowed = new HashSet<>();
 
-  private PoaApiAuthorization(PoaTokenProvider tokens, Set<String> hosts, Set<String> allowed) {
-    this.tokens = tokens;
-    this.hosts = hosts;
-    this.allowed = allowed;
-  }
-
-  /**
-   * Creates the policy for the given hosts.
-   * @param tokens where tokens come from
-   * @param hosts at least one host name, each optionally with a port
-   *     ({@code api.poa.example.com:8443}); no scheme, no path
-   * @return the authorization
-   * @throws IllegalArgumentException when no host, a blank one, or a URL is given
-   */
-  public static PoaApiAuthorization forHosts(PoaTokenProvider tokens, String... hosts) {
-    return forHosts(tokens, hosts == null ? List.of() : Arrays.asList(hosts));
-  }
-
-  /**
-   * Creates the policy for the given hosts.
-   * @param tokens where tokens come from
-   * @param hosts at least one host name, each optionally with a port
-   * @return the authorization
-   * @throws IllegalArgumentException when no host, a blank one, or a URL is given
-   */
-  public static PoaApiAuthorization forHosts(PoaTokenProvider tokens, Collection<String> hosts) {
-    Objects.requireNonNull(tokens, "tokens");
-    if (hosts == null || hosts.isEmpty()) {
+  private PoaApiAuthorization(PoaTokenProvider tokens, Collection<String> given) {
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    if (given == null || given.isEmpty()) {
       throw new IllegalArgumentException("at least one allowed host is required, such as "
           + "\"api.poa.example.com\": the token is only sent to these hosts");
     }
-    Set<String> given = new LinkedHashSet<>();
-    Set<String> allowed = new HashSet<>();
-    for (String host : hosts) {
+    Set<String> hosts = new LinkedHashSet<>();
+    for (String host : given) {
       String h = host == null ? "" : host.trim().toLowerCase(Locale.ROOT);
       URI uri = bareHost(h);
       if (uri == null) {
         throw new IllegalArgumentException("allowed host must be a bare host name such as "
             + "\"api.poa.example.com\", optionally with a port, but was '" + host + "'");
       }
-      given.add(h);
+      hosts.add(h);
       allowed.add(uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ':' + uri.getPort());
     }
-    return new PoaApiAuthorization(tokens, Collections.unmodifiableSet(given), allowed);
+    this.hosts = Collections.unmodifiableSet(hosts);
   }
 
   /** {@code https://host}, when {@code host} is a host name with an optional port; else null. */
@@ -119,6 +74,26 @@ public final class PoaApiAuthorization {
     }
   }
 
+  /**
+   * {@return the policy for the given hosts}
+   * @param tokens where tokens come from
+   * @param hosts at least one host name, each optionally with a port ({@code host:8443})
+   * @throws IllegalArgumentException when no host, a blank one, or a URL is given
+   */
+  public static PoaApiAuthorization forHosts(PoaTokenProvider tokens, String... hosts) {
+    return new PoaApiAuthorization(tokens, hosts == null ? null : Arrays.asList(hosts));
+  }
+
+  /**
+   * {@return the policy for the given hosts}
+   * @param tokens where tokens come from
+   * @param hosts at least one host name, each optionally with a port ({@code host:8443})
+   * @throws IllegalArgumentException when no host, a blank one, or a URL is given
+   */
+  public static PoaApiAuthorization forHosts(PoaTokenProvider tokens, Collection<String> hosts) {
+    return new PoaApiAuthorization(tokens, hosts);
+  }
+
   /** {@return the provider the tokens come from} */
   public PoaTokenProvider tokens() {
     return tokens;
@@ -130,30 +105,30 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Whether a request to this URI may carry the token, by the host rule above.
+   * {@return whether a request to this URI may carry the token} Only one to an allowed host
+   * (exactly, any case; and port, if ports were given), without user info, over {@code https}
+   * (or {@code http} to a loopback host) may; any other request is sent unchanged.
    * @param uri the request's URI
-   * @return whether it may carry the token
    */
   public boolean mayCarryToken(URI uri) {
-    if (uri == null || uri.getHost() == null || uri.getScheme() == null
-        || uri.getRawUserInfo() != null) {
+    if (uri == null || uri.getHost() == null || uri.getRawUserInfo() != null) {
       return false;
     }
-    boolean https = uri.getScheme().equalsIgnoreCase("https");
-    if (!https && !(uri.getScheme().equalsIgnoreCase("http")
-        && Settings.isLoopback(uri.getHost()))) {
+    boolean https = "https".equalsIgnoreCase(uri.getScheme());
+    boolean http = "http".equalsIgnoreCase(uri.getScheme());
+    if (!https && !(http && Settings.isLoopback(uri.getHost()))) {
       return false;
     }
     String host = uri.getHost().toLowerCase(Locale.ROOT);
-    int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+    int defaultPort = https ? 443 : 80;
+    int port = uri.getPort() == -1 ? defaultPort : uri.getPort();
     return allowed.contains(host) || allowed.contains(host + ':' + port);
   }
 
   /**
-   * Like {@link #mayCarryToken(URI)}, judged by the URL's {@code scheme://authority}, which
-   * decides who receives the request; without one, or with a malformed one, false.
+   * {@return whether a request to this URL may carry the token} Judged by the URL's
+   * {@code scheme://authority}, who receives it; false without one or with a malformed one.
    * @param url the request's absolute URL
-   * @return whether a request to it may carry the token
    */
   public boolean mayCarryToken(String url) {
     String origin = originOf(url);
@@ -166,26 +141,28 @@ public final class PoaApiAuthorization {
 
   /** {@code scheme://authority} as written at the start of {@code url}, or null. */
   static String originOf(String url) {
-    int end = url == null ? -1 : url.indexOf("://");
-    if (end <= 0) {
+    int start = url == null ? -1 : url.indexOf("://");
+    if (start <= 0) {
       return null;
     }
-    for (end += 3; end < url.length() && "/?#".indexOf(url.charAt(end)) < 0; end++) {
-      // to the path, query or fragment
+    int end = start + 3;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+      end++;
     }
     return url.substring(0, end);
   }
 
   /**
-   * The 401 decision: the token to send a request once more with, by the rule above; blocks as
-   * {@link PoaTokenProvider#token()} does.
+   * {@return the token to send a request answered 401 once more with} The token sent is
+   * {@linkplain PoaTokenProvider#invalidate(AccessToken) invalidated} and a fresh one fetched,
+   * unless another request already got a newer one (concurrent 401s cost one token request).
+   * Empty when the answer stands: not a 401, no bearer token sent, or the endpoint handed out the
+   * rejected token again. Blocks as {@link PoaTokenProvider#token()} does.
    * @param status the status the request was answered with
    * @param sentAuthorization the {@code Authorization} header the request carried, or null
-   * @return the token to retry with; empty when the answer stands: not a 401, no bearer token
-   *     sent, or the endpoint handed out the rejected token again
    */
   public Optional<AccessToken> tokenForRetry(int status, String sentAuthorization) {
-    if (status != 401 || !isBearer(sentAuthorization)) {
+    if (!isBearer401(status, sentAuthorization)) {
       return Optional.empty();
     }
     AccessToken current = tokens.token();
@@ -197,15 +174,14 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Like {@link #tokenForRetry(int, String)}, without blocking: for event-loop threads.
+   * {@return a future of {@link #tokenForRetry tokenForRetry}'s answer, for event-loop threads}
+   * It does not block; it completes exceptionally as {@link PoaTokenProvider#tokenAsync()} does.
    * @param status the status the request was answered with
    * @param sentAuthorization the {@code Authorization} header the request carried, or null
-   * @return a future of the token to retry with, completed exceptionally as
-   *     {@link PoaTokenProvider#tokenAsync()} is
    */
   public CompletableFuture<Optional<AccessToken>> tokenForRetryAsync(int status,
       String sentAuthorization) {
-    if (status != 401 || !isBearer(sentAuthorization)) {
+    if (!isBearer401(status, sentAuthorization)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return tokens.tokenAsync().thenCompose(current -> {
@@ -215,6 +191,14 @@ public final class PoaApiAuthorization {
       tokens.invalidate(current);
       return tokens.tokenAsync().thenApply(fresh -> differentFrom(sentAuthorization, fresh));
     });
+  }
+
+  private static boolean isBearer401(int status, String sent) {
+    return status == 401 && sent != null && sent.regionMatches(true, 0, BEARER, 0, BEARER.length());
+  }
+
+  private static Optional<AccessToken> differentFrom(String sent, AccessToken fresh) {
+    return fresh.authorizationHeader().equals(sent) ? Optional.empty() : Optional.of(fresh);
   }
 
   /**
@@ -234,17 +218,16 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Sends a request that {@linkplain #mayCarryToken(URI) may carry the token}, for an adapter
-   * of a blocking HTTP client: with the current token, and once more with the one
-   * {@link #tokenForRetry tokenForRetry} gives after a 401. The first answer is discarded when
-   * the request is sent again, or when reading its status or deciding fails.
+   * {@return the answer to a request that may carry the token; the second one after a recovered
+   * 401} For an adapter of a blocking HTTP client: sends with the current token, and after a 401
+   * once more with {@link #tokenForRetry tokenForRetry}'s.
    * @param send sends the request, without following redirects, with this token in its one
    *     {@code Authorization} header
    * @param status reads an answer's status
-   * @param discard releases an answer that does not go back to the caller
+   * @param discard releases an answer that does not go back to the caller (on a retry, or
+   *     when reading its status or deciding fails)
    * @param <R> the answer type
    * @param <X> what sending and reading throw
-   * @return the answer; the second one after a recovered 401
    * @throws X as {@code send} or {@code status} does
    */
   public <R, X extends Exception> R exchange(Step<AccessToken, R, X> send,
@@ -269,19 +252,18 @@ public final class PoaApiAuthorization {
   }
 
   /**
-   * Sends a request by this policy; the token replaces any {@code Authorization} header. For
-   * the 401 retry the body publisher must be repeatable ({@code ofString} and
-   * {@code ofByteArray} are); a first answer's {@code InputStream} body is closed.
+   * {@return the response to a request sent by this policy; the second one after a recovered
+   * 401} The token replaces any {@code Authorization} header. For the retry the body publisher
+   * must be repeatable (as {@code ofString} and {@code ofByteArray} are); a first answer's
+   * {@code InputStream} body is closed.
    * @param http the client; for a request that carries the token it must not follow redirects
    *     ({@link HttpClient.Redirect#NEVER}, the JDK's default)
    * @param request the request
    * @param handler the body handler
    * @param <T> the body type
-   * @return the response; the second one after a recovered 401; a {@code 3xx} as it came
    * @throws IOException as {@link HttpClient#send} does
    * @throws InterruptedException as {@link HttpClient#send} does
-   * @throws IllegalArgumentException when the request would carry the token and {@code http}
-   *     follows redirects
+   * @throws IllegalArgumentException if {@code http} follows redirects and the token would go
    */
   public <T> HttpResponse<T> send(HttpClient http, HttpRequest request,
       HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
@@ -307,20 +289,26 @@ public final class PoaApiAuthorization {
     }
   }
 
+  /** A copy of the request whose one {@code Authorization} header (any case) is the token. */
+  static HttpRequest withToken(HttpRequest request, AccessToken token) {
+    return HttpRequest.newBuilder(request, (name, value) -> true)
+        .setHeader(AUTHORIZATION, token.authorizationHeader())
+        .build();
+  }
+
   private static void closeBody(HttpResponse<?> response) {
     if (response.body() instanceof AutoCloseable body) {
       try {
         body.close();
       } catch (Exception ignored) {
-        // The answer is discarded anyway.
+        // discarded anyway
       }
     }
   }
 
   /**
-   * This policy for a Feign client, judged by each request's final URL; add it with
-   * {@code Feign.builder().addCapability(...)} (the Spring Boot starter registers it as a bean).
-   * @return the capability
+   * {@return this policy for a Feign client, judged by each request's final URL} Add it with
+   * {@code Feign.builder().addCapability(...)}; the Spring Boot starter registers it as a bean.
    */
   public Capability feignCapability() {
     return new FeignCapability(this);
@@ -361,34 +349,14 @@ public final class PoaApiAuthorization {
           ? new Request.Options(options.connectTimeoutMillis(), TimeUnit.MILLISECONDS,
               options.readTimeoutMillis(), TimeUnit.MILLISECONDS, false)
           : options;
-      return authorization.exchange(
-          token -> delegate.execute(withToken(request, token), noRedirects),
-          Response::status, Response::close);
+      return authorization.exchange(token -> {
+        Map<String, Collection<String>> headers = new LinkedHashMap<>(request.headers());
+        headers.keySet().removeIf(AUTHORIZATION::equalsIgnoreCase);
+        headers.put(AUTHORIZATION, List.of(token.authorizationHeader()));
+        return delegate.execute(Request.create(request.httpMethod(), request.url(), headers,
+            request.body(), request.charset(), request.requestTemplate()), noRedirects);
+      }, Response::status, Response::close);
     }
-
-    private static Request withToken(Request request, AccessToken token) {
-      Map<String, Collection<String>> headers = new LinkedHashMap<>(request.headers());
-      headers.keySet().removeIf(AUTHORIZATION::equalsIgnoreCase);
-      headers.put(AUTHORIZATION, List.of(token.authorizationHeader()));
-      return Request.create(request.httpMethod(), request.url(), headers, request.body(),
-          request.charset(), request.requestTemplate());
-    }
-  }
-
-  /** A copy of the request whose one {@code Authorization} header (any case) is the token. */
-  static HttpRequest withToken(HttpRequest request, AccessToken token) {
-    return HttpRequest.newBuilder(request, (name, value) -> true)
-        .setHeader(AUTHORIZATION, token.authorizationHeader())
-        .build();
-  }
-
-  private static boolean isBearer(String authorization) {
-    return authorization != null && authorization.regionMatches(true, 0, BEARER, 0,
-        BEARER.length());
-  }
-
-  private static Optional<AccessToken> differentFrom(String sent, AccessToken fresh) {
-    return fresh.authorizationHeader().equals(sent) ? Optional.empty() : Optional.of(fresh);
   }
 
   @Override

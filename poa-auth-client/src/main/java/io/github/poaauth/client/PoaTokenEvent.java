@@ -9,40 +9,31 @@ import java.util.Optional;
  * without secrets or token values, every field low-cardinality or a duration.
  */
 public sealed interface PoaTokenEvent {
-
   /**
    * One token request (with its retries) starts.
-   *
    * @param background true when callers hold a valid token and only a renewal is due
    */
-  record RefreshStarted(boolean background) implements PoaTokenEvent {
-  }
+  record RefreshStarted(boolean background) implements PoaTokenEvent {}
 
   /**
-   * The circuit breaker is open, so no token request was made (and no {@link RefreshStarted}
-   * sent); callers that needed one fail with
-   * {@link TokenEndpointUnavailableException.Reason#CIRCUIT_OPEN}.
-   *
+   * The circuit breaker is open: no token request, no {@link RefreshStarted}; callers that
+   * needed a token fail with {@link TokenEndpointUnavailableException.Reason#CIRCUIT_OPEN}.
    * @param background as in {@link RefreshStarted}
    */
-  record RefreshRefused(boolean background) implements PoaTokenEvent {
-  }
+  record RefreshRefused(boolean background) implements PoaTokenEvent {}
 
   /**
    * A token request succeeded.
-   *
    * @param background as in {@link RefreshStarted}
    * @param attempts HTTP attempts it took, 1 or more
    * @param duration from the start of the first attempt to the token
    * @param expiresAt the new token's nominal expiry
    */
   record RefreshSucceeded(boolean background, int attempts, Duration duration, Instant expiresAt)
-      implements PoaTokenEvent {
-  }
+      implements PoaTokenEvent {}
 
   /**
    * A token request failed for good: retries used up, or a failure never retried.
-   *
    * @param background as in {@link RefreshStarted}; callers keep the still-valid token
    * @param attempts HTTP attempts it took; 0 when the call timeout came first
    * @param duration from the start to the failure
@@ -51,30 +42,24 @@ public sealed interface PoaTokenEvent {
    */
   record RefreshFailed(boolean background, int attempts, Duration duration,
       Class<? extends PoaAuthException> errorType, Optional<String> errorCode)
-      implements PoaTokenEvent {
-  }
+      implements PoaTokenEvent {}
 
   /** {@link PoaTokenProvider#invalidate(AccessToken)} dropped the cached token. */
-  record TokenInvalidated() implements PoaTokenEvent {
-  }
+  record TokenInvalidated() implements PoaTokenEvent {}
 
   /**
    * The endpoint rejected the credentials: for {@code cooldown}, calls fail without a request
    * unless the client secret changes.
-   *
    * @param cooldown how long
    * @param errorCode the OAuth {@code error}, if the answer had one
    */
   record RejectionCooldownStarted(Duration cooldown, Optional<String> errorCode)
-      implements PoaTokenEvent {
-  }
+      implements PoaTokenEvent {}
 
   /**
    * The circuit breaker around the token request changed state.
-   *
    * @param from the state before, such as {@code CLOSED}
    * @param to the state now, such as {@code OPEN}
    */
-  record CircuitBreakerStateChanged(String from, String to) implements PoaTokenEvent {
-  }
+  record CircuitBreakerStateChanged(String from, String to) implements PoaTokenEvent {}
 }

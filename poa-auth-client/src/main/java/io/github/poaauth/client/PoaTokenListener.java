@@ -5,17 +5,6 @@ package io.github.poaauth.client;
  * tokens, rejection cool-downs and circuit breaker changes. The seam for metrics, tracing and
  * alerting ({@code poa-auth-micrometer} binds one to Micrometer).
  *
- * <pre>{@code
- * PoaTokenProvider tokens = PoaTokenProvider.builder()
- *     ...
- *     .listener(event -> {
- *       if (event instanceof PoaTokenEvent.RefreshFailed failed && failed.background()) {
- *         alerts.tokenEndpointFailing(failed.errorType().getSimpleName());
- *       }
- *     })
- *     .build();
- * }</pre>
- *
  * <p>Called on the thread where the event happens (the refresh thread, or the caller's for
  * {@link PoaTokenEvent.TokenInvalidated}), never on the {@link PoaTokenProvider#token()} fast
  * path: keep it quick. An exception it throws is logged at DEBUG and changes nothing.
@@ -27,7 +16,6 @@ public interface PoaTokenListener {
 
   /**
    * Receives one event.
-   *
    * @param event what happened
    */
   void onEvent(PoaTokenEvent event);

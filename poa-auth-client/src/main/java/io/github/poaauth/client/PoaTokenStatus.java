@@ -6,7 +6,6 @@ import java.util.Optional;
 /**
  * What a {@link PoaTokenProvider} knows of its own health, read without a request: for health
  * checks and dashboards. Immutable; holds no secret and no token value.
- *
  * @param state the overall state
  * @param tokenIssuedAt when the cached token was requested, if a token is cached
  * @param tokenExpiresAt the cached token's nominal expiry, if a token is cached
@@ -15,9 +14,8 @@ import java.util.Optional;
  * @param circuitBreakerState the circuit breaker's state, such as {@code CLOSED} or {@code OPEN}
  */
 public record PoaTokenStatus(State state, Optional<Instant> tokenIssuedAt,
-    Optional<Instant> tokenExpiresAt,
-    Optional<String> rejectionErrorCode, String circuitBreakerState) {
-
+    Optional<Instant> tokenExpiresAt, Optional<String> rejectionErrorCode,
+    String circuitBreakerState) {
   /** Overall state, the first that applies in this order. */
   public enum State {
     /** {@link PoaTokenProvider#close()} was called. */
