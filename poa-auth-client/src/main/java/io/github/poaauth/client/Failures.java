@@ -9,14 +9,13 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
 /**
@@ -29,8 +28,14 @@ final class Failures {
   }
 
   static TokenEndpointUnavailableException unavailable(Reason reason, String message) {
+    return unavailable(reason, message, null);
+  }
+
+  /** Retryable unless a TLS failure or a closed provider. */
+  private static TokenEndpointUnavailableException unavailable(Reason reason, String message,
+      Throwable cause) {
     return new TokenEndpointUnavailableException(reason, -1,
-        reason != Reason.TLS && reason != Reason.CLOSED, null, message, null);
+        reason != Reason.TLS && reason != Reason.CLOSED, null, message, cause);
   }
 
   static TokenEndpointUnavailableException closed() {
@@ -90,8 +95,8 @@ final class Failures {
       case CONNECT -> "could not connect to the token endpoint";
       default -> "token endpoint I/O error";
     };
-    return new TokenEndpointUnavailableException(reason, -1, reason != Reason.TLS, null,
-        message + " (" + e.getClass().getSimpleName() + ")", safeCause(e, redactor));
+    return unavailable(reason, message + " (" + e.getClass().getSimpleName() + ")",
+        safeCause(e, redactor));
   }
 
   /** The last failure of a fetch that took several attempts. */
@@ -140,11 +145,11 @@ final class Failures {
   static Throwable safeCause(Throwable original, Redactor redactor) {
     for (Throwable t = original; t != null; t = t.getCause()) {
       String type = t.getClass().getName();
-      boolean jdk = type.startsWith("java.") || type.startsWith("javax.")
-          || type.startsWith("sun.") || type.startsWith("jdk.");
+      boolean jdk = Stream.of("java.", "javax.", "sun.", "jdk.").anyMatch(type::startsWith);
       String message = t.getMessage();
       if (!jdk || message != null && !redactor.redact(message).equals(message)) {
-        return RedactedCause.of(original, redactor);
+        String kept = printable(redactor.redact(original.getMessage()), 200);
+        return new RedactedCause(original, kept == null ? "" : ": " + kept);
       }
     }
     return original;
@@ -157,16 +162,9 @@ final class Failures {
   static final class RedactedCause extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private RedactedCause(String message) {
-      super(message, null, false, true);
-    }
-
-    static RedactedCause of(Throwable original, Redactor redactor) {
-      String message = printable(redactor.redact(original.getMessage()), 200);
-      RedactedCause cause = new RedactedCause(original.getClass().getName()
-          + (message == null ? "" : ": " + message));
-      cause.setStackTrace(original.getStackTrace());
-      return cause;
+    private RedactedCause(Throwable original, String message) {
+      super(original.getClass().getName() + message, null, false, true);
+      setStackTrace(original.getStackTrace());
     }
 
     @Override
@@ -191,17 +189,20 @@ final class Failures {
     private static final Pattern BASIC = Pattern.compile("(?i)(basic\\s+)[A-Za-z0-9+/]+=*");
 
     /** Every spelling of the secret, longest first, so that a longer one is masked whole. */
-    private final Set<String> spellings = new LinkedHashSet<>();
+    private final List<String> spellings;
 
+    /** Masks {@code secret} (null or empty: none) and the fields that carry secrets. */
     Redactor(String secret) {
-      if (secret != null && !secret.isEmpty()) {
-        String form = URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        String json = secret.replace("\\", "\\\\").replace("\"", "\\\"").replace("/", "\\/");
-        List<String> all = new ArrayList<>(List.of(secret, form,
-            form.replace("+", "%20"), json, secret.replace("\\", "\\\\").replace("\"", "\\\"")));
-        all.sort((a, b) -> b.length() - a.length());
-        spellings.addAll(all);
+      if (secret == null || secret.isEmpty()) {
+        spellings = List.of();
+        return;
       }
+      String form = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+      String json = secret.replace("\\", "\\\\").replace("\"", "\\\"");
+      spellings = Stream.of(secret, form, form.replace("+", "%20"), json.replace("/", "\\/"), json)
+          .sorted(Comparator.comparingInt(String::length).reversed())
+          .distinct()
+          .toList();
     }
 
     /** The text with every secret replaced by {@code ****}. */
@@ -216,8 +217,7 @@ final class Failures {
       out = FORM_SECRET.matcher(out).replaceAll("$1" + MASK);
       out = JSON_SECRET.matcher(out).replaceAll("$1" + MASK + "$2");
       out = BEARER.matcher(out).replaceAll("$1" + MASK);
-      out = BASIC.matcher(out).replaceAll("$1" + MASK);
-      return out;
+      return BASIC.matcher(out).replaceAll("$1" + MASK);
     }
   }
 }

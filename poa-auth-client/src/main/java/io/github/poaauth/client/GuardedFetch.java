@@ -21,21 +21,18 @@ import java.util.function.Consumer;
 
 /**
  * The token request guarded by Resilience4j: a circuit breaker around a retry around one
- * {@link TokenCall}, all within one deadline.
- *
- * <p>The breaker is used through its permission API ({@link #permitted()}, then
- * {@code onSuccess}/{@code onError}), so that a refused call is told apart from a request; a
- * whole retried fetch is one call, and rejections do not count (the endpoint answered). It opens
- * for 1 s first, doubling after each failed trial up to the open duration, so that a short
- * outage costs callers about its own length. The retry waits the larger of a jittered
- * exponential backoff and {@code Retry-After}, never past the deadline, which travels with each
- * failed attempt ({@link AttemptFailed}). Resilience4j 2.3+ measures the open state on the
- * provider's clock, through a {@link ForwardOnlyClock}; 2.2 only on the system clock.
+ * {@link TokenCall}, all within one deadline. The breaker is used through its permission API, so
+ * that a refused call is told apart from a request; a whole retried fetch is one call, and
+ * rejections do not count (the endpoint answered). It opens for 1 s first, doubling after each
+ * failed trial up to the open duration, so that a short outage costs callers about its own
+ * length. The retry waits the larger of a jittered exponential backoff and {@code Retry-After},
+ * never past the deadline.
  */
 final class GuardedFetch implements AutoCloseable {
   /**
    * {@code CircuitBreakerConfig.Builder#clock(Clock)}, public from Resilience4j 2.3 on, or null:
-   * the client also runs on (and, in one line of the version matrix, compiles against) 2.2.
+   * the client also runs on (and, in one line of the version matrix, compiles against) 2.2, whose
+   * breaker measures the open state on the system clock only.
    */
   private static final MethodHandle BREAKER_CLOCK = breakerClock();
   static final boolean BREAKER_TAKES_CLOCK = BREAKER_CLOCK != null;
@@ -44,7 +41,7 @@ final class GuardedFetch implements AutoCloseable {
   record Outcome(AccessToken token, PoaAuthException failure, int attempts) {
   }
 
-  /** A failed attempt and its fetch's deadline, as the retry sees them. */
+  /** A failed attempt, with its fetch's deadline, which the retry's wait must not pass. */
   private static final class AttemptFailed extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient PoaAuthException failure;
@@ -54,11 +51,6 @@ final class GuardedFetch implements AutoCloseable {
       super(null, null, false, false);
       this.failure = failure;
       this.deadlineNanos = deadlineNanos;
-    }
-
-    boolean retryable() {
-      return failure instanceof TokenEndpointUnavailableException u && u.isRetryable()
-          && u.reason() != Reason.CALL_TIMEOUT;
     }
   }
 
@@ -93,9 +85,12 @@ final class GuardedFetch implements AutoCloseable {
         settings.retryInitialBackoff(), 2.0, 0.5, settings.retryMaxBackoff());
     RetryConfig retryConfig = RetryConfig.custom()
         .maxAttempts(settings.maxAttempts())
-        .retryOnException(e -> e instanceof AttemptFailed a && a.retryable())
+        .retryOnException(e -> e instanceof AttemptFailed a
+            && a.failure instanceof TokenEndpointUnavailableException u && u.isRetryable()
+            && u.reason() != Reason.CALL_TIMEOUT)
         .intervalBiFunction((attempt, outcome) -> {
           long wait = backoff.apply(attempt);
+          // Only a retryable TokenEndpointUnavailableException is retried.
           if (outcome.isLeft() && outcome.getLeft() instanceof AttemptFailed a) {
             TokenEndpointUnavailableException u = (TokenEndpointUnavailableException) a.failure;
             wait = Math.max(wait, u.retryAfter().map(Duration::toMillis).orElse(0L));
@@ -193,40 +188,35 @@ final class GuardedFetch implements AutoCloseable {
   }
 
   /**
-   * The circuit breaker's clock, which never jumps back: Resilience4j keeps the open state as a
-   * deadline, and a wall clock set back an hour would keep the breaker open an hour. Between two
-   * readings it advances by the larger of the source's step and the monotonic time that passed, so
-   * the open duration holds whichever way the wall clock jumps, and tests still move it forward.
+   * The circuit breaker's clock, which never goes back: the breaker keeps its open state as a
+   * deadline, so a wall clock set back an hour would keep it open an hour. Between two readings it
+   * advances by the larger of the source clock's step and the monotonic time passed: the open
+   * duration holds whichever way the wall clock jumps, and tests can still move it forward.
    */
   static final class ForwardOnlyClock extends Clock {
     private final Clock source;
     private long lastSourceMillis;
     private long lastNanos;
-    /** Nanoseconds since the epoch. */
-    private long shownNanos;
+    private long shownEpochNanos;
 
     ForwardOnlyClock(Clock source) {
       this.source = source;
       this.lastSourceMillis = source.millis();
       this.lastNanos = System.nanoTime();
-      this.shownNanos = lastSourceMillis * 1_000_000;
+      this.shownEpochNanos = lastSourceMillis * 1_000_000;
     }
 
+    /** {@link Clock#millis()} reads this too. */
     @Override
-    public synchronized long millis() {
+    public synchronized Instant instant() {
       long now = source.millis();
       long nanos = System.nanoTime();
       long monotonic = Math.max(0, nanos - lastNanos);
       long stepped = (now - lastSourceMillis) * 1_000_000;
-      shownNanos += Math.max(stepped, monotonic);
+      shownEpochNanos += Math.max(stepped, monotonic);
       lastSourceMillis = now;
       lastNanos = nanos;
-      return shownNanos / 1_000_000;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
+      return Instant.ofEpochMilli(shownEpochNanos / 1_000_000);
     }
 
     @Override

@@ -36,21 +36,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feign transport on {@link HttpClient} with one deadline for the whole exchange: the options'
- * connect plus read timeout. Not feign-java11's client: on JDK 17 a read blocked on its body
- * stream ignores interrupts, so a body that never ends would hold the refresh thread. Here the
- * HTTP client collects the body, capped; a late or interrupted exchange is cancelled.
+ * Feign transport on {@link HttpClient}, with one deadline for the whole exchange: the options'
+ * connect plus read timeout. Not feign-java11's client, whose body stream ignores interrupts on
+ * JDK 17 (an endless body would hold the refresh thread): here the HTTP client collects the body,
+ * at most 64 KiB, and a late or interrupted exchange is cancelled.
  *
- * <p>What every provider in a JVM shares, so that N providers cost O(1) threads: one HTTP client
- * per connect timeout (a provider with its own proxy or {@link SSLContext} gets its own, closed
- * with it), and two pools of at most 4 daemon threads each, idle threads ending after 30 s. Two
- * pools, never one: a refresh thread blocks on the HTTP exchange, which needs an HTTP thread to
- * complete. Redirects are never followed; HTTP/1.1 only.
+ * <p>Shared JVM-wide, so that N providers cost O(1) threads: an HTTP client per connect timeout
+ * (one of its own, closed with it, for a provider with a proxy or {@link SSLContext}), and two
+ * pools of at most 4 daemon threads, idle ones ending after 30 s; two, as a refresh thread waits
+ * on an exchange that needs an HTTP thread. Redirects are never followed; HTTP/1.1 only.
  *
  * <p>Each exchange is one DEBUG line on logger {@code io.github.poaauth.client.http}: method, URL
- * (validated to hold no credentials), the names of the headers sent, then the status, body size
- * and time, or the exception's type. Never a header value or a body: both can carry the secret
- * or the token, and no redaction pattern catches every spelling.
+ * (validated to hold no credentials), header names, then status, body size and time, or the
+ * exception's type. Never a header value or a body: either may hold the secret or the token.
  */
 final class JdkHttpTransport implements Client, AutoCloseable {
   /** Runs background refreshes when the builder was given no executor. */
@@ -95,26 +93,12 @@ final class JdkHttpTransport implements Client, AutoCloseable {
     builder.method(request.httpMethod().name(), body == null
         ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     long started = System.nanoTime();
-    CompletableFuture<HttpResponse<byte[]>> exchange =
-        http.sendAsync(builder.build(), info -> new CappedBody(MAX_BODY_BYTES));
     HttpResponse<byte[]> response;
     try {
-      response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      exchange.cancel(true);
-      throw logged(request, started, new HttpTimeoutException("no complete answer within "
-          + timeout));
-    } catch (InterruptedException e) {
-      exchange.cancel(true);
-      Thread.currentThread().interrupt();
-      throw logged(request, started,
-          new InterruptedIOException("interrupted while waiting for the token endpoint"));
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof InvalidTokenResponseException tooLarge) {
-        throw logged(request, started, tooLarge);
-      }
-      throw logged(request, started,
-          e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
+      response = await(http.sendAsync(builder.build(), info -> new CappedBody()), timeout);
+    } catch (IOException | InvalidTokenResponseException e) {
+      log(request, started, e.getClass().getSimpleName());
+      throw e;
     }
     if (LOG.isDebugEnabled()) {
       log(request, started, "HTTP " + response.statusCode() + ", " + response.body().length
@@ -129,9 +113,24 @@ final class JdkHttpTransport implements Client, AutoCloseable {
         .build();
   }
 
-  private static <E extends Exception> E logged(Request request, long started, E failure) {
-    log(request, started, failure.getClass().getSimpleName());
-    return failure;
+  /** The exchange's response; its failure as an I/O exception, or the body cap's. */
+  private static HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> exchange,
+      Duration timeout) throws IOException {
+    try {
+      return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw new HttpTimeoutException("no complete answer within " + timeout);
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for the token endpoint");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof InvalidTokenResponseException tooLarge) {
+        throw tooLarge;
+      }
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
   }
 
   /** The exchange's one DEBUG line: what was sent, and its outcome. */
@@ -140,16 +139,11 @@ final class JdkHttpTransport implements Client, AutoCloseable {
         request.headers().keySet(), outcome, (System.nanoTime() - started) / 1_000_000);
   }
 
-  /** Collects a body of at most {@code max} bytes; a larger one fails the exchange. */
+  /** Collects a body of at most {@link #MAX_BODY_BYTES}; a larger one fails the exchange. */
   private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-    private final int max;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private Flow.Subscription subscription;
-
-    CappedBody(int max) {
-      this.max = max;
-    }
 
     @Override
     public CompletionStage<byte[]> getBody() {
@@ -169,10 +163,10 @@ final class JdkHttpTransport implements Client, AutoCloseable {
         item.get(chunk);
         bytes.writeBytes(chunk);
       }
-      if (bytes.size() > max && !result.isDone()) {
+      if (bytes.size() > MAX_BODY_BYTES && !result.isDone()) {
         subscription.cancel();
-        result.completeExceptionally(Failures.invalidResponse("is larger than " + max / 1024
-            + " KiB"));
+        result.completeExceptionally(
+            Failures.invalidResponse("is larger than " + MAX_BODY_BYTES / 1024 + " KiB"));
       }
     }
 
@@ -205,9 +199,8 @@ final class JdkHttpTransport implements Client, AutoCloseable {
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(connectTimeout)
         .executor(HTTP);
-    ProxySelector selector = proxy != null ? proxy : ProxySelector.getDefault();
-    if (selector != null) {
-      b.proxy(selector);
+    if (proxy != null) {
+      b.proxy(proxy);
     }
     if (ssl != null) {
       b.sslContext(ssl);

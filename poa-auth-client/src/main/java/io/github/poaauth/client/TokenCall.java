@@ -62,21 +62,18 @@ final class TokenCall {
     this.transport = transport;
   }
 
-  /**
-   * One attempt, at most {@code timeoutNanos} long; the token's lifetime counts from just before
-   * the request was sent. Every failure is a {@link PoaAuthException}.
-   */
+  /** One attempt within {@code timeoutNanos}; the token's lifetime counts from just before it. */
   AccessToken request(long timeoutNanos) {
-    String secret;
+    String secret = null;
+    String problem = "returned no secret";
     try {
       secret = settings.clientSecret().get();
     } catch (RuntimeException e) {
-      throw Failures.unavailable(Reason.SECRET_SOURCE, "the client secret source failed ("
-          + e.getClass().getSimpleName() + "); no request was made");
+      problem = "failed (" + e.getClass().getSimpleName() + ")";
     }
     if (secret == null || secret.isBlank()) {
-      throw Failures.unavailable(Reason.SECRET_SOURCE, "the client secret source returned no "
-          + "secret; no request was made");
+      throw Failures.unavailable(Reason.SECRET_SOURCE,
+          "the client secret source " + problem + "; no request was made");
     }
     Redactor redactor = new Redactor(secret);
     Instant sentAt = settings.clock().instant();
@@ -153,20 +150,20 @@ final class TokenCall {
       tree = MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
       // Jackson's message quotes the input, which may be the token: only the location is kept.
-      JsonLocation at = e.getLocation();
-      String where = at == null ? ""
-          : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       String original = e.getOriginalMessage();
-      throw Failures.invalidResponse((original != null && original.startsWith("Duplicate")
-          ? "has a duplicate key" : "is not valid JSON") + where);
+      String what = original != null && original.startsWith("Duplicate")
+          ? "has a duplicate key" : "is not valid JSON";
+      JsonLocation at = e.getLocation();
+      throw Failures.invalidResponse(at == null ? what
+          : what + " at line " + at.getLineNr() + ", column " + at.getColumnNr());
     }
     require(tree != null && tree.isObject(), "is not a JSON object");
     try {
       return MAPPER.treeToValue(tree, TokenResponse.class);
     } catch (JsonMappingException e) {
       // Only the model's own fields can fail to map; anything else is not echoed.
-      String name = e.getPath().isEmpty() ? null
-          : e.getPath().get(e.getPath().size() - 1).getFieldName();
+      List<JsonMappingException.Reference> path = e.getPath();
+      String name = path.isEmpty() ? null : path.get(path.size() - 1).getFieldName();
       throw Failures.invalidResponse("field '" + (name != null && name.matches("[a-z_]{1,20}")
           ? name : "?") + "' has the wrong type");
     }
@@ -181,17 +178,17 @@ final class TokenCall {
     if (status != 400 && status != 401 && status != 403) {
       return Failures.httpStatus(status, retryAfter(firstHeader(response, "Retry-After")));
     }
-    OAuthError error;
+    OAuthError error = new OAuthError();
     try {
       JsonNode tree = MAPPER.readTree(bodyOf(response));
-      error = tree != null && tree.path("error").isTextual()
-          ? MAPPER.treeToValue(tree, OAuthError.class) : null;
-    } catch (IOException | RuntimeException e) {
-      error = null;
+      if (tree != null && tree.path("error").isTextual()) {
+        error = MAPPER.treeToValue(tree, OAuthError.class);
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // A rejection all the same, without a code or a description.
     }
-    String code = error == null ? null : redactor.redact(error.getError());
-    String description = error == null ? null
-        : Failures.printable(redactor.redact(error.getErrorDescription()), 200);
+    String code = redactor.redact(error.getError());
+    String description = Failures.printable(redactor.redact(error.getErrorDescription()), 200);
     return Failures.rejected(status, code != null && ERROR_CODE.matcher(code).matches()
         ? code : null, description);
   }
@@ -201,13 +198,14 @@ final class TokenCall {
     if (header == null || header.isBlank()) {
       return null;
     }
+    String value = header.trim();
     Duration wait;
     try {
-      wait = Duration.ofSeconds(Long.parseLong(header.trim()));
+      wait = Duration.ofSeconds(Long.parseLong(value));
     } catch (NumberFormatException notSeconds) {
       try {
         wait = Duration.between(settings.clock().instant(),
-            ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+            ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
       } catch (DateTimeParseException notADate) {
         return null;
       }
